@@ -1,0 +1,117 @@
+/// Collects one file's facts in memory at their storage grain and writes them in one go.
+///
+/// Histograms are accumulated per (series, minute) and written once, so a file's millions of
+/// requests become a few rows per minute. Cost lines are summed per (series, hour, usage kind).
+struct FactSink {
+    struct MinuteKey: Hashable {
+        var key: ServiceKey
+        var minute: Int64
+    }
+
+    struct Minute {
+        var histogram = LatencyHistogram()
+        var requests: Int64 = 0
+        var errors: Int64 = 0
+    }
+
+    struct UsageKey: Hashable {
+        var key: ServiceKey
+        var hour: Int64
+        var kind: String
+    }
+
+    struct MetricKey: Hashable {
+        var key: ServiceKey
+        var metric: String
+        var statistic: String
+        var period: Int64
+        var ts: Int64
+    }
+
+    var minutes: [MinuteKey: Minute] = [:]
+    var usage: [UsageKey: (amount: Double, cost: Double)] = [:]
+    var metrics: [MetricKey: Double] = [:]
+    var firstTs: Int64?
+    var lastTs: Int64?
+
+    mutating func see(_ ts: Int64) {
+        if firstTs.map({ ts < $0 }) ?? true { firstTs = ts }
+        if lastTs.map({ ts > $0 }) ?? true { lastTs = ts }
+    }
+
+    /// Records one request; `latency` is nil when the request never got a timed response.
+    mutating func addRequest(_ key: ServiceKey, time: Int64, latency: Double?, isError: Bool) {
+        let minute = time - ((time % 60) + 60) % 60
+        see(time)
+        var entry = minutes[MinuteKey(key: key, minute: minute), default: Minute()]
+        entry.requests += 1
+        if isError { entry.errors += 1 }
+        if let latency { entry.histogram.add(latency) }
+        minutes[MinuteKey(key: key, minute: minute)] = entry
+    }
+
+    mutating func addUsage(_ key: ServiceKey, hour: Int64, kind: String, amount: Double, cost: Double) {
+        see(hour)
+        let k = UsageKey(key: key, hour: hour, kind: kind)
+        let old = usage[k] ?? (0, 0)
+        usage[k] = (old.amount + amount, old.cost + cost)
+    }
+
+    mutating func addMetric(_ key: ServiceKey, metric: String, statistic: String, period: Int64, ts: Int64, value: Double) {
+        see(ts)
+        metrics[MetricKey(key: key, metric: metric, statistic: statistic, period: period, ts: ts)] = value
+    }
+
+    var factCount: Int { minutes.count + usage.count + metrics.count }
+
+    /// Writes everything under `importID`, inside the caller's transaction.
+    func write(to database: Database, importID: Int64) throws(StorageError) {
+        let minuteInsert = try database.cachedStatement(
+            """
+            INSERT INTO latency_minutes (environment, service, minute, import_id, request_count, timed_count,
+                error_5xx, sum_ms, min_ms, max_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """)
+        let bucketInsert = try database.cachedStatement(
+            "INSERT INTO latency_buckets (environment, service, minute, import_id, bucket, count) VALUES (?, ?, ?, ?, ?, ?)")
+        for (k, m) in minutes.sorted(by: { ($0.key.key, $0.key.minute) < ($1.key.key, $1.key.minute) }) {
+            let h = m.histogram
+            try minuteInsert.run([
+                .text(k.key.environment), .text(k.key.service), .integer(k.minute), .integer(importID),
+                .integer(m.requests), .integer(h.count), .integer(m.errors), .real(h.sum),
+                h.count > 0 ? .real(h.min) : .null, h.count > 0 ? .real(h.max) : .null,
+            ])
+            for (bucket, count) in h.buckets.sorted(by: { $0.key < $1.key }) {
+                bucketInsert.bind(k.key.environment, at: 1)
+                bucketInsert.bind(k.key.service, at: 2)
+                bucketInsert.bind(k.minute, at: 3)
+                bucketInsert.bind(importID, at: 4)
+                bucketInsert.bind(Int64(bucket), at: 5)
+                bucketInsert.bind(count, at: 6)
+                try bucketInsert.run()
+            }
+        }
+        let usageInsert = try database.cachedStatement(
+            """
+            INSERT INTO usage_cost (environment, service, hour, usage_kind, import_id, usage_amount, billed_cost_usd)
+            VALUES (?, ?, ?, ?, ?, ?, ?)
+            """)
+        for (k, v) in usage.sorted(by: { ($0.key.key, $0.key.hour, $0.key.kind) < ($1.key.key, $1.key.hour, $1.key.kind) }) {
+            try usageInsert.run([
+                .text(k.key.environment), .text(k.key.service), .integer(k.hour), .text(k.kind), .integer(importID),
+                .real(v.amount), .real(v.cost),
+            ])
+        }
+        // A later export of the same datapoint replaces the earlier one: no double counting.
+        let metricInsert = try database.cachedStatement(
+            """
+            INSERT OR REPLACE INTO metric_points (environment, service, metric, statistic, period_s, ts, value, import_id)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+            """)
+        for (k, v) in metrics {
+            try metricInsert.run([
+                .text(k.key.environment), .text(k.key.service), .text(k.metric), .text(k.statistic),
+                .integer(k.period), .integer(k.ts), .real(v), .integer(importID),
+            ])
+        }
+    }
+}

@@ -1,0 +1,263 @@
+import Crypto
+import Foundation
+
+/// Options for one import.
+public struct ImportOptions: Sendable {
+    /// Format to use instead of detecting it.
+    public var format: ImportFormat?
+    /// Environment for files that carry none (JMeter results, a single-series JSON).
+    public var environment: String?
+    /// Service for files that carry none.
+    public var service: String?
+    /// Share of rows with bad values above which the file is rejected (0.001 = 0.1%).
+    public var maxBadRowsFraction: Double = 0.001
+
+    /// Creates options.
+    public init(format: ImportFormat? = nil, environment: String? = nil, service: String? = nil, maxBadRowsFraction: Double = 0.001) {
+        self.format = format
+        self.environment = environment
+        self.service = service
+        self.maxBadRowsFraction = maxBadRowsFraction
+    }
+}
+
+/// What one import did.
+public struct ImportSummary: Equatable, Sendable, CustomStringConvertible {
+    /// The path as given.
+    public var path: String
+    /// The format used.
+    public var format: ImportFormat
+    /// Hex SHA-256 of the file.
+    public var sha256: String
+    /// Whether the same content had been imported before (then nothing changed).
+    public var wasAlreadyImported: Bool
+    /// Rows turned into facts.
+    public var rowsAccepted = 0
+    /// Rows with bad values, left out.
+    public var rowsRejected = 0
+    /// Rows no mapping rule assigned to an environment and service.
+    public var rowsUnmapped = 0
+    /// Valid rows that are not ECS/Fargate data (other AWS services, taxes, other metrics).
+    public var rowsIgnored = 0
+    /// The first rows with bad values (at most 20).
+    public var problems: [RowProblem] = []
+    /// Things worth knowing that did not stop the import.
+    public var warnings: [String] = []
+    /// Which bill column gave the billed cost (cost formats only).
+    public var costColumn: String?
+    /// Earliest and latest fact time.
+    public var firstTs: Int64?
+    /// Latest fact time.
+    public var lastTs: Int64?
+
+    public var description: String {
+        if wasAlreadyImported {
+            return "\(path): already imported (same SHA-256 \(sha256.prefix(12))), nothing changed"
+        }
+        var text = "\(path): \(format), \(rowsAccepted) rows imported"
+        if rowsRejected > 0 { text += ", \(rowsRejected) rejected" }
+        if rowsUnmapped > 0 { text += ", \(rowsUnmapped) unmapped" }
+        if rowsIgnored > 0 { text += ", \(rowsIgnored) ignored (not ECS/Fargate)" }
+        if let firstTs, let lastTs { text += ", \(UTCTime.short(firstTs)) to \(UTCTime.short(lastTs)) UTC" }
+        return text
+    }
+}
+
+/// Tracks rows with bad values while a file is parsed.
+struct RowProblems {
+    var count = 0
+    var listed: [RowProblem] = []
+
+    mutating func add(line: Int, _ message: String) {
+        count += 1
+        if listed.count < 20 { listed.append(RowProblem(line: line, message: message)) }
+    }
+}
+
+/// Imports exports into the database: detects the format, parses, maps rows to
+/// (environment, service), and stores one file per transaction.
+public struct Importer {
+    let database: Database
+    let configuration: Configuration
+    let mapper: Mapper
+
+    /// Creates an importer writing to `database`.
+    public init(database: Database, configuration: Configuration) {
+        self.database = database
+        self.configuration = configuration
+        self.mapper = Mapper(configuration: configuration)
+    }
+
+    /// Imports every file under `paths` (directories are walked in name order).
+    public func importPaths(_ paths: [String], options: ImportOptions) throws -> [ImportSummary] {
+        var summaries: [ImportSummary] = []
+        for path in try Self.expand(paths) {
+            summaries.append(try importFile(path: path, options: options))
+        }
+        return summaries
+    }
+
+    /// The files under `paths`: files as given, directories walked recursively, hidden files skipped.
+    public static func expand(_ paths: [String]) throws(ImportError) -> [String] {
+        var files: [String] = []
+        let fm = FileManager.default
+        for path in paths {
+            var isDirectory: ObjCBool = false
+            if path == "-" {
+                files.append(path)
+                continue
+            }
+            guard fm.fileExists(atPath: path, isDirectory: &isDirectory) else {
+                throw ImportError(.unreadable, path: path, message: "no such file or directory")
+            }
+            if isDirectory.boolValue {
+                guard let enumerator = fm.enumerator(atPath: path) else { continue }
+                var found: [String] = []
+                for case let relative as String in enumerator {
+                    let name = (relative as NSString).lastPathComponent
+                    if name.hasPrefix(".") { continue }
+                    let full = (path as NSString).appendingPathComponent(relative)
+                    var isDir: ObjCBool = false
+                    if fm.fileExists(atPath: full, isDirectory: &isDir), !isDir.boolValue,
+                        !name.hasSuffix(".md"), !name.hasSuffix(".toml")
+                    {
+                        found.append(full)
+                    }
+                }
+                files.append(contentsOf: found.sorted())
+            } else {
+                files.append(path)
+            }
+        }
+        return files
+    }
+
+    /// Imports one file in one transaction; on any error nothing of it is stored.
+    public func importFile(path: String, options: ImportOptions) throws -> ImportSummary {
+        if let e = options.environment, configuration.environment(named: e) == nil {
+            throw ImportError(
+                .usage, path: path, message: "--environment \(e) is not in the configuration",
+                hint: "use one of: \(configuration.environments.map(\.name).joined(separator: ", "))")
+        }
+        if let s = options.service, configuration.service(named: s) == nil {
+            throw ImportError(
+                .usage, path: path, message: "--service \(s) is not in the configuration",
+                hint: "use one of: \(configuration.services.map(\.name).joined(separator: ", "))")
+        }
+        let sha = try Self.sha256(path: path)
+        let format = try options.format ?? detectFormat(path: path)
+        var summary = ImportSummary(path: path, format: format, sha256: sha, wasAlreadyImported: false)
+        let existing = try database.cachedStatement("SELECT id FROM imports WHERE sha256 = ?").query([.text(sha)])
+        if !existing.isEmpty {
+            summary.wasAlreadyImported = true
+            return summary
+        }
+        var sink = FactSink()
+        var problems = RowProblems()
+        let context = ParseContext(path: path, options: options, mapper: mapper)
+        switch format {
+        case .jmeterJTL:
+            try JMeterJTLParser.parse(context, sink: &sink, summary: &summary, problems: &problems)
+        case .cloudWatchGetMetricData:
+            try CloudWatchParser.parseGetMetricData(context, sink: &sink, summary: &summary, problems: &problems)
+        case .curLegacy:
+            try CURParser.parseLegacy(context, sink: &sink, summary: &summary, problems: &problems)
+        }
+        summary.rowsRejected = problems.count
+        summary.problems = problems.listed
+        summary.firstTs = sink.firstTs
+        summary.lastTs = sink.lastTs
+        let total = summary.rowsAccepted + summary.rowsRejected + summary.rowsUnmapped + summary.rowsIgnored
+        if problems.count > 0 && Double(problems.count) > options.maxBadRowsFraction * Double(total) {
+            let first = problems.listed.first
+            throw ImportError(
+                .values, path: path, line: first?.line,
+                message: "\(first?.message ?? "bad value"); \(problems.count) of \(total) rows have bad values, "
+                    + "more than the \(Self.percent(options.maxBadRowsFraction)) allowed",
+                hint: "fix the rows, or raise --max-bad-rows to import the others")
+        }
+        if summary.rowsAccepted == 0 && summary.rowsUnmapped > 0 {
+            summary.warnings.append(
+                "no row could be assigned to an environment and service; add [[mapping]] rules or pass --environment/--service")
+        }
+        let finalSummary = summary
+        try database.transaction {
+            try database.cachedStatement(
+                """
+                INSERT INTO imports (path, sha256, format, environment, service, rows_accepted, rows_rejected,
+                    rows_unmapped, rows_ignored, cost_column, first_ts, last_ts, imported_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """
+            ).run([
+                .text(path), .text(sha), .text(format.rawValue), options.environment.map(SQLValue.text) ?? .null,
+                options.service.map(SQLValue.text) ?? .null, .integer(Int64(finalSummary.rowsAccepted)),
+                .integer(Int64(finalSummary.rowsRejected)), .integer(Int64(finalSummary.rowsUnmapped)),
+                .integer(Int64(finalSummary.rowsIgnored)), finalSummary.costColumn.map(SQLValue.text) ?? .null,
+                finalSummary.firstTs.map(SQLValue.integer) ?? .null, finalSummary.lastTs.map(SQLValue.integer) ?? .null,
+                .integer(Int64(Date().timeIntervalSince1970)),
+            ])
+            try sink.write(to: database, importID: database.lastInsertRowID)
+        }
+        return summary
+    }
+
+    static func percent(_ fraction: Double) -> String {
+        let p = fraction * 100
+        return p == p.rounded() ? "\(Int(p))%" : "\(p)%"
+    }
+
+    func detectFormat(path: String) throws(ImportError) -> ImportFormat {
+        let source = try ByteSource(path: path)
+        var prefix = [UInt8](repeating: 0, count: 65_536)
+        let n = try source.read(into: &prefix)
+        if n == 0 {
+            throw ImportError(.structure, path: path, message: "the file is empty", hint: "check the export")
+        }
+        guard let format = ImportFormat.detect(prefix: Array(prefix[0..<n])) else {
+            throw ImportError(
+                .structure, path: path, line: 1,
+                message: "the format is not recognised",
+                hint: "name it with --format (\(ImportFormat.allCases.map(\.rawValue).joined(separator: ", ")))")
+        }
+        return format
+    }
+
+    /// Hex SHA-256 of the file's bytes as stored (compressed files are hashed compressed).
+    static func sha256(path: String) throws(ImportError) -> String {
+        guard let handle = FileHandle(forReadingAtPath: path) else {
+            throw ImportError(.unreadable, path: path, message: "cannot open the file", hint: "check the path and its permissions")
+        }
+        defer { try? handle.close() }
+        var hasher = SHA256()
+        while true {
+            let chunk: Data
+            do {
+                chunk = try handle.read(upToCount: 1 << 20) ?? Data()
+            } catch {
+                throw ImportError(.unreadable, path: path, message: "cannot read the file: \(error.localizedDescription)")
+            }
+            if chunk.isEmpty { break }
+            hasher.update(data: chunk)
+        }
+        return hasher.finalize().map { String(format: "%02x", $0) }.joined()
+    }
+}
+
+/// What a parser needs besides the bytes.
+struct ParseContext {
+    let path: String
+    let options: ImportOptions
+    let mapper: Mapper
+
+    /// The key for a row: flags first, then the rules over the row's names.
+    func key(names: [MappingField: String]) -> ServiceKey? {
+        if let e = options.environment, let s = options.service { return ServiceKey(environment: e, service: s) }
+        var names = names
+        if let e = options.environment { names[.tag("environment")] = e }
+        if let s = options.service { names[.service] = s }
+        guard var key = mapper.key(for: names) else { return nil }
+        if let e = options.environment { key.environment = e }
+        if let s = options.service { key.service = s }
+        return key
+    }
+}
