@@ -1,0 +1,276 @@
+/// One series (or a total of several) over one window, hour by hour.
+///
+/// Every additive figure is kept per hour so that totals add up hour by hour, the block bootstrap
+/// can resample hours, and a window with gaps is scaled from the hours it has (and reported as
+/// NO DATA when those cover less than the configured share of the window).
+struct WindowFigures {
+    var window: TimeWindow
+    var hours: Int
+    /// Time-weighted mean running task count per hour.
+    var tasks: [Double?]
+    /// Per-datapoint running task counts (for the 95th percentile).
+    var taskValues: [Double] = []
+    /// Share of the window's time covered by running-task datapoints.
+    var taskCoverage: Double = 0
+    /// Share of covered time at or above max capacity.
+    var atMaxShare: Double?
+    /// Billed cost per hour.
+    var cost: [Double?]
+    /// Requests per hour.
+    var requests: [Double?]
+    /// 5xx responses per hour.
+    var errors: [Double?]
+    /// Mean CPU utilization per hour.
+    var cpu: [Double?]
+    /// Latency histogram per hour.
+    var latency: [LatencyHistogram?]
+    /// Scaling changes and flaps.
+    var scaling: Flapping.Counts?
+    /// Whether requests came from CloudWatch RequestCount (true) or from per-request data.
+    var requestsFromMetrics = false
+
+    init(window: TimeWindow) {
+        self.window = window
+        hours = Int((window.duration + 3599) / 3600)
+        tasks = Array(repeating: nil, count: hours)
+        cost = tasks
+        requests = tasks
+        errors = tasks
+        cpu = tasks
+        latency = Array(repeating: nil, count: hours)
+    }
+
+    func hourIndex(_ ts: Int64) -> Int? {
+        guard window.contains(ts) else { return nil }
+        return Int((ts - window.start) / 3600)
+    }
+
+    /// Reads one series' facts for `window`.
+    init(facts: SeriesFacts, window: TimeWindow, maxCapacity: Int?, flappingWindowSeconds: Int64) {
+        self.init(window: window)
+        let running = (facts.metrics["RunningTaskCount"] ?? []).filter { window.contains($0.ts) }
+        if !running.isEmpty {
+            var weighted = [Double](repeating: 0, count: hours)
+            var weights = [Double](repeating: 0, count: hours)
+            var covered: Int64 = 0
+            var atMax: Int64 = 0
+            for point in running {
+                guard let h = hourIndex(point.ts) else { continue }
+                let period = min(point.period, window.end - point.ts)
+                weighted[h] += point.value * Double(period)
+                weights[h] += Double(period)
+                covered += period
+                if let maxCapacity, point.value >= Double(maxCapacity) - 0.5 { atMax += period }
+                taskValues.append(point.value)
+            }
+            for h in 0..<hours where weights[h] > 0 { tasks[h] = weighted[h] / weights[h] }
+            taskCoverage = min(1, Double(covered) / Double(window.duration))
+            atMaxShare = covered > 0 ? Double(atMax) / Double(covered) : nil
+        }
+        self.cpu = Self.hourlyMean(facts.metrics["CPUUtilization"] ?? [], in: self)
+        let requestPoints = (facts.metrics["RequestCount"] ?? []).filter { window.contains($0.ts) }
+        if !requestPoints.isEmpty {
+            requestsFromMetrics = true
+            requests = Self.hourlySum(requestPoints, in: self)
+            // A missing 5xx datapoint where requests exist means no 5xx (CloudWatch omits zeros).
+            let errorSums = Self.hourlySum(facts.metrics["HTTPCode_Target_5XX_Count"] ?? [], in: self)
+            errors = zip(requests, errorSums).map { r, e in r == nil ? nil : (e ?? 0) }
+        } else {
+            for (hour, counts) in facts.requestsByHour {
+                guard let h = hourIndex(hour) else { continue }
+                requests[h] = Double(counts.requests)
+                errors[h] = Double(counts.errors)
+            }
+        }
+        for (hour, histogram) in facts.latencyByHour where histogram.count > 0 {
+            guard let h = hourIndex(hour) else { continue }
+            latency[h] = histogram
+        }
+        for (hour, value) in facts.billedCostByHour {
+            guard let h = hourIndex(hour) else { continue }
+            cost[h] = value
+        }
+        let desired = (facts.metrics["DesiredTaskCount"] ?? facts.metrics["RunningTaskCount"] ?? [])
+            .filter { window.contains($0.ts) }
+        if !desired.isEmpty {
+            scaling = Flapping.count(
+                desired.map { (time: $0.ts, count: $0.value.rounded()) }, windowSeconds: flappingWindowSeconds)
+        }
+    }
+
+    static func hourlySum(_ points: [SeriesFacts.Point], in figures: WindowFigures) -> [Double?] {
+        var result = [Double?](repeating: nil, count: figures.hours)
+        for point in points {
+            guard let h = figures.hourIndex(point.ts) else { continue }
+            result[h] = (result[h] ?? 0) + point.value
+        }
+        return result
+    }
+
+    static func hourlyMean(_ points: [SeriesFacts.Point], in figures: WindowFigures) -> [Double?] {
+        var sums = [Double](repeating: 0, count: figures.hours)
+        var weights = [Double](repeating: 0, count: figures.hours)
+        for point in points {
+            guard let h = figures.hourIndex(point.ts) else { continue }
+            sums[h] += point.value * Double(point.period)
+            weights[h] += Double(point.period)
+        }
+        return (0..<figures.hours).map { weights[$0] > 0 ? sums[$0] / weights[$0] : nil }
+    }
+
+    /// Adds figures hour by hour; an hour of the total exists only where every part has it.
+    static func total(_ parts: [WindowFigures], window: TimeWindow) -> WindowFigures {
+        var total = WindowFigures(window: window)
+        let hours = parts.map(\.hours).min() ?? 0
+        total.hours = hours
+        func add(_ path: KeyPath<WindowFigures, [Double?]>) -> [Double?] {
+            (0..<hours).map { h in
+                var sum = 0.0
+                for part in parts {
+                    guard let v = part[keyPath: path][h] else { return nil }
+                    sum += v
+                }
+                return parts.isEmpty ? nil : sum
+            }
+        }
+        total.tasks = add(\.tasks)
+        total.cost = add(\.cost)
+        total.requests = add(\.requests)
+        total.errors = add(\.errors)
+        // CPU of the total: mean weighted by running tasks, where both are known.
+        total.cpu = (0..<hours).map { h in
+            var sum = 0.0
+            var weight = 0.0
+            for part in parts {
+                guard let c = part.cpu[h], let t = part.tasks[h] else { return nil }
+                sum += c * t
+                weight += t
+            }
+            return weight > 0 ? sum / weight : nil
+        }
+        total.latency = (0..<hours).map { h in
+            var merged: LatencyHistogram?
+            for part in parts {
+                guard let histogram = part.latency[h] else { continue }
+                if merged == nil { merged = histogram } else { merged?.merge(histogram) }
+            }
+            return merged
+        }
+        total.taskValues = total.tasks.compactMap { $0 }
+        total.taskCoverage = parts.map(\.taskCoverage).min() ?? 0
+        total.requestsFromMetrics = parts.allSatisfy(\.requestsFromMetrics)
+        let scalings = parts.compactMap(\.scaling)
+        if scalings.count == parts.count, !parts.isEmpty {
+            total.scaling = Flapping.Counts(
+                changes: scalings.map(\.changes).reduce(0, +), reversals: scalings.map(\.reversals).reduce(0, +),
+                inThenOut: scalings.map(\.inThenOut).reduce(0, +), outThenIn: scalings.map(\.outThenIn).reduce(0, +))
+        }
+        return total
+    }
+
+    // MARK: Figures
+
+    static func coverage(_ values: [Double?]) -> Double {
+        values.isEmpty ? 0 : Double(values.count { $0 != nil }) / Double(values.count)
+    }
+
+    static func coverage(_ values: [LatencyHistogram?]) -> Double {
+        values.isEmpty ? 0 : Double(values.count { $0 != nil }) / Double(values.count)
+    }
+
+    /// The window total of an hourly series, scaled from the hours present; with weights, the
+    /// bootstrap's resampled version.
+    static func scaledSum(_ values: [Double?], weights: [Int32]? = nil) -> Double? {
+        var sum = 0.0
+        var count = 0.0
+        for (h, value) in values.enumerated() {
+            guard let value else { continue }
+            let w = Double(weights?[h] ?? 1)
+            sum += value * w
+            count += w
+        }
+        guard count > 0 else { return nil }
+        return sum / count * Double(values.count)
+    }
+
+    /// The mean of the hours present (optionally weighted by bootstrap weights).
+    static func mean(_ values: [Double?], weights: [Int32]? = nil) -> Double? {
+        scaledSum(values, weights: weights).map { $0 / Double(values.count) }
+    }
+
+    /// The merged histogram of the window (optionally weighted).
+    func mergedLatency() -> LatencyHistogram? {
+        var merged: LatencyHistogram?
+        for histogram in latency {
+            guard let histogram else { continue }
+            if merged == nil { merged = histogram } else { merged?.merge(histogram) }
+        }
+        return merged
+    }
+}
+
+/// Hourly latency histograms laid out densely, for fast weighted quantiles in the bootstrap.
+struct DenseHourlyHistograms {
+    let bucketValues: [Double]
+    /// Per present hour: its index in the window and cumulative counts over `bucketValues`.
+    let hours: [(index: Int, cumulative: [Int64])]
+
+    init(_ latency: [LatencyHistogram?]) {
+        var keys = Set<Int>()
+        for histogram in latency { if let histogram { keys.formUnion(histogram.buckets.keys) } }
+        let sorted = keys.sorted()
+        bucketValues = sorted.map(LatencyHistogram.representative(of:))
+        var position: [Int: Int] = [:]
+        for (i, k) in sorted.enumerated() { position[k] = i }
+        var hours: [(Int, [Int64])] = []
+        for (h, histogram) in latency.enumerated() {
+            guard let histogram else { continue }
+            var counts = [Int64](repeating: 0, count: sorted.count)
+            for (k, c) in histogram.buckets { if let p = position[k] { counts[p] += c } }
+            var running: Int64 = 0
+            for i in counts.indices {
+                running += counts[i]
+                counts[i] = running
+            }
+            hours.append((h, counts))
+        }
+        self.hours = hours
+    }
+
+    /// Quantiles of the weighted merge, by the same rule as ``LatencyHistogram/quantile(_:)``
+    /// (without min/max clamping, which the resampled extremes do not have).
+    func quantiles(_ qs: [Double], weights: [Int32]) -> [Double]? {
+        var active: [(Int64, [Int64])] = []
+        var total: Int64 = 0
+        for hour in hours {
+            let w = Int64(weights[hour.index])
+            guard w > 0, let last = hour.cumulative.last, last > 0 else { continue }
+            active.append((w, hour.cumulative))
+            total += w * last
+        }
+        guard total > 0, !bucketValues.isEmpty else { return nil }
+        func countAtOrBelow(_ b: Int) -> Int64 {
+            var c: Int64 = 0
+            for (w, cumulative) in active { c += w * cumulative[b] }
+            return c
+        }
+        /// The bucket holding 0-based rank r: smallest b with count(≤ b) > r.
+        func bucket(rank r: Int64) -> Int {
+            var lo = 0
+            var hi = bucketValues.count - 1
+            while lo < hi {
+                let mid = (lo + hi) / 2
+                if countAtOrBelow(mid) > r { hi = mid } else { lo = mid + 1 }
+            }
+            return lo
+        }
+        return qs.map { q in
+            let h = q * Double(total - 1)
+            let low = Int64(h.rounded(.down))
+            let high = min(low + 1, total - 1)
+            let a = bucketValues[bucket(rank: low)]
+            let b = bucketValues[bucket(rank: high)]
+            return a + (h - Double(low)) * (b - a)
+        }
+    }
+}
