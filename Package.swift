@@ -45,7 +45,7 @@ let package = Package(
         .testTarget(
             name: "ScalingImpactTests",
             dependencies: ["ScalingImpact"],
-            resources: [.copy("Fixtures"), .copy("Snapshots")]
+            resources: [.copy("Fixtures")]
         ),
         .testTarget(
             name: "CLITests",

@@ -107,6 +107,43 @@ public struct Analyzer: Sendable {
         return AnalysisResult(rows: rows, windows: windows, bootstrap: bootstrap, configuration: configuration)
     }
 
+    /// 95% intervals of the relative change of every bootstrapped figure, from one resampling
+    /// pass: each resample draws one set of hour weights per window and computes every figure
+    /// from it, so the figures' intervals are consistent with each other.
+    func bootstrapIntervals(before b: WindowFigures, after a: WindowFigures, seed: String) -> [String: (low: Double, high: Double)] {
+        var rng = SplitMix64(seed: SplitMix64.seed("\(seed)/bootstrap"))
+        let denseBefore = DenseHourlyHistograms(b.latency)
+        let denseAfter = DenseHourlyHistograms(a.latency)
+        let hasLatency = !denseBefore.hours.isEmpty && !denseAfter.hours.isEmpty
+        let names = ["requests", "tasks", "cost", "p50", "p95", "p99"]
+        var changes = [[Double]](repeating: [], count: names.count)
+        func add(_ index: Int, _ before: Double?, _ after: Double?) {
+            guard let before, let after, before != 0 else { return }
+            changes[index].append(100 * (after / before - 1))
+        }
+        for _ in 0..<bootstrap.resamples {
+            let wb = bootstrap.weights(count: b.hours, using: &rng)
+            let wa = bootstrap.weights(count: a.hours, using: &rng)
+            add(0, WindowFigures.scaledSum(b.requests, weights: wb), WindowFigures.scaledSum(a.requests, weights: wa))
+            add(1, WindowFigures.mean(b.tasks, weights: wb), WindowFigures.mean(a.tasks, weights: wa))
+            add(2, WindowFigures.scaledSum(b.cost, weights: wb), WindowFigures.scaledSum(a.cost, weights: wa))
+            if hasLatency, let qb = denseBefore.quantiles([0.5, 0.95, 0.99], weights: wb),
+                let qa = denseAfter.quantiles([0.5, 0.95, 0.99], weights: wa)
+            {
+                for i in 0..<3 { add(3 + i, qb[i], qa[i]) }
+            }
+        }
+        var result: [String: (low: Double, high: Double)] = [:]
+        let tail = (1 - bootstrap.confidence) / 2
+        for (i, name) in names.enumerated() where changes[i].count >= bootstrap.resamples / 2 {
+            let sorted = changes[i].sorted()
+            if let low = Percentiles.linearSorted(sorted, tail), let high = Percentiles.linearSorted(sorted, 1 - tail) {
+                result[name] = (low, high)
+            }
+        }
+        return result
+    }
+
     // MARK: Rows
 
     /// Rows for a total: additive money figures are sums of the parts' rows; the rest from the hourly totals.
@@ -138,33 +175,30 @@ public struct Analyzer: Sendable {
                                   after: after, ciLow: ci?.low, ciHigh: ci?.high, verdict: verdict, reason: reason))
         }
         func covered(_ value: Double?, _ coverage: Double) -> Double? { coverage >= minCoverage ? value : nil }
-        func interval(_ statistic: @escaping (WindowFigures, [Int32]) -> Double?, _ name: String) -> (low: Double, high: Double)? {
-            bootstrap.relativeChangeInterval(
-                beforeHours: b.hours, afterHours: a.hours, seed: SplitMix64.seed("\(seedBase)/\(name)"),
-                before: { statistic(b, $0) }, after: { statistic(a, $0) })
-        }
+        let intervals = bootstrapIntervals(before: b, after: a, seed: seedBase)
+        func interval(_ name: String) -> (low: Double, high: Double)? { intervals[name] }
 
         // Traffic.
         let requestsBefore = covered(WindowFigures.scaledSum(b.requests), WindowFigures.coverage(b.requests))
         let requestsAfter = covered(WindowFigures.scaledSum(a.requests), WindowFigures.coverage(a.requests))
         row("requests", "count", requestsBefore.map { $0.rounded() }, requestsAfter.map { $0.rounded() },
-            ci: requestsBefore != nil && requestsAfter != nil ? interval({ WindowFigures.scaledSum($0.requests, weights: $1) }, "requests") : nil,
+            ci: requestsBefore != nil && requestsAfter != nil ? interval("requests") : nil,
             reason: requestsBefore == nil || requestsAfter == nil ? "too little request data in a window" : "")
 
         // Tasks.
         let tasksBefore = covered(WindowFigures.mean(b.tasks), min(b.taskCoverage, WindowFigures.coverage(b.tasks)))
         let tasksAfter = covered(WindowFigures.mean(a.tasks), min(a.taskCoverage, WindowFigures.coverage(a.tasks)))
-        let tasksCI = tasksBefore != nil && tasksAfter != nil ? interval({ WindowFigures.mean($0.tasks, weights: $1) }, "tasks") : nil
+        let tasksCI = tasksBefore != nil && tasksAfter != nil ? interval("tasks") : nil
         var taskVerdict = Verdict.noData
         var taskReason = "running task counts cover less than \(Int(c.minCoveragePct))% of a window"
         if let tasksBefore, let tasksAfter, tasksBefore > 0 {
             let pct = 100 * (tasksAfter / tasksBefore - 1)
             if pct >= c.taskBandLowPct && pct <= c.taskBandHighPct {
                 taskVerdict = .pass
-                taskReason = "\(Format.signedPct(pct)) is inside the expected \(Format.signedPct(c.taskBandLowPct))..\(Format.signedPct(c.taskBandHighPct))"
+                taskReason = "mean running tasks \(Format.signedPct(pct)) is inside the expected \(Format.signedPct(c.taskBandLowPct))..\(Format.signedPct(c.taskBandHighPct))"
             } else {
                 taskVerdict = .warn
-                taskReason = "\(Format.signedPct(pct)) is outside the expected \(Format.signedPct(c.taskBandLowPct))..\(Format.signedPct(c.taskBandHighPct))"
+                taskReason = "mean running tasks \(Format.signedPct(pct)) is outside the expected \(Format.signedPct(c.taskBandLowPct))..\(Format.signedPct(c.taskBandHighPct))"
             }
         }
         row("running_tasks_mean", "tasks", tasksBefore, tasksAfter, ci: tasksCI, verdict: taskVerdict, reason: taskReason)
@@ -190,7 +224,7 @@ public struct Analyzer: Sendable {
         let billedBefore = covered(WindowFigures.scaledSum(b.cost), WindowFigures.coverage(b.cost))
         let billedAfter = covered(WindowFigures.scaledSum(a.cost), WindowFigures.coverage(a.cost))
         let hasBilled = billedBefore != nil && billedAfter != nil
-        let costCI = hasBilled ? interval({ WindowFigures.scaledSum($0.cost, weights: $1) }, "cost") : tasksCI
+        let costCI = hasBilled ? interval("cost") : tasksCI
         let (costBefore, costAfter) = hasBilled ? (billedBefore, billedAfter) : (modelledBefore, modelledAfter)
         var costVerdict = Verdict.noData
         var costReason = "no cost in a window (no bill and no running task counts)"
@@ -229,25 +263,9 @@ public struct Analyzer: Sendable {
         let mergedAfter = a.mergedLatency()
         var latencyIntervals: [Double: (low: Double, high: Double)] = [:]
         if latencyCovered {
-            let denseBefore = DenseHourlyHistograms(b.latency)
-            let denseAfter = DenseHourlyHistograms(a.latency)
-            // One resampling pass for all three quantiles keeps them consistent and cheap.
-            var rng = SplitMix64(seed: SplitMix64.seed("\(seedBase)/latency"))
-            var changes: [[Double]] = [[], [], []]
-            let qs = [0.5, 0.95, 0.99]
-            for _ in 0..<bootstrap.resamples {
-                let wb = bootstrap.weights(count: b.hours, using: &rng)
-                let wa = bootstrap.weights(count: a.hours, using: &rng)
-                guard let qb = denseBefore.quantiles(qs, weights: wb), let qa = denseAfter.quantiles(qs, weights: wa) else { continue }
-                for i in 0..<3 where qb[i] > 0 { changes[i].append(100 * (qa[i] / qb[i] - 1)) }
-            }
-            let tail = (1 - bootstrap.confidence) / 2
-            for (i, q) in qs.enumerated() where changes[i].count >= bootstrap.resamples / 2 {
-                let sorted = changes[i].sorted()
-                if let low = Percentiles.linearSorted(sorted, tail), let high = Percentiles.linearSorted(sorted, 1 - tail) {
-                    latencyIntervals[q] = (low, high)
-                }
-            }
+            latencyIntervals[0.5] = interval("p50")
+            latencyIntervals[0.95] = interval("p95")
+            latencyIntervals[0.99] = interval("p99")
         }
         for (metric, q) in [("latency_p50_ms", 0.5), ("latency_p95_ms", 0.95), ("latency_p99_ms", 0.99)] {
             let before = latencyCovered ? mergedBefore?.quantile(q) : nil

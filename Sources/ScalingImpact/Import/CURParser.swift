@@ -34,16 +34,19 @@ enum CURParser {
             }
         }
         let width = header.names.count
+        let lastRequiredColumn = max(startColumn, usageTypeColumn, amountColumn, costColumn)
         while try reader.next() {
             let record = reader.record
-            guard record.count == width else {
+            // Some writers leave out trailing empty fields (koku's test CUR has one field fewer in every row
+            // than in its header): a short row that still has every required column reads the rest as empty.
+            guard record.count == width || (record.count > lastRequiredColumn && record.count < width) else {
                 throw ImportError(
                     .structure, path: context.path, line: record.line, column: min(record.count, width) + 1,
                     message: "\(record.count) fields where the header has \(width)",
                     hint: "a quote may be unbalanced or the file cut short")
             }
             let usageType = record.string(usageTypeColumn)
-            let isECS = productColumn.map { record.string($0) == "AmazonECS" } ?? true
+            let isECS = productColumn.map { $0 < record.count && record.string($0) == "AmazonECS" } ?? true
             guard isECS, let kind = usageKind(usageType) else {
                 summary.rowsIgnored += 1
                 continue
@@ -61,10 +64,12 @@ enum CURParser {
                 continue
             }
             var names: [MappingField: String] = [:]
-            if let resourceColumn, let cluster = clusterName(fromARN: record.string(resourceColumn)) {
+            if let resourceColumn, resourceColumn < record.count,
+                let cluster = clusterName(fromARN: record.string(resourceColumn))
+            {
                 names[.cluster] = cluster
             }
-            for (field, index) in tagColumns where !record.isNull(index) {
+            for (field, index) in tagColumns where index < record.count && !record.isNull(index) {
                 names[field] = record.string(index)
             }
             guard let key = context.key(names: names) else {

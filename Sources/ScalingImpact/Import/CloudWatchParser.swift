@@ -18,24 +18,49 @@ enum CloudWatchParser {
     ]
     static let statistics = ["Average", "Sum", "Minimum", "Maximum", "SampleCount"]
 
+    /// A datapoint value as written: a number, or whatever else stood there (reported, not stored).
+    enum Value: Decodable {
+        case number(Double)
+        case invalid(String)
+
+        init(from decoder: any Decoder) throws {
+            let container = try decoder.singleValueContainer()
+            if let b = try? container.decode(Bool.self) {
+                self = .invalid(String(b))
+            } else if let d = try? container.decode(Double.self) {
+                self = d.isFinite ? .number(d) : .invalid(String(d))
+            } else if let s = try? container.decode(String.self) {
+                self = .invalid("\"\(s.prefix(40))\"")
+            } else {
+                self = .invalid("null")
+            }
+        }
+    }
+
+    struct Result: Decodable {
+        var Id: String?
+        var Label: String?
+        var Timestamps: [String]
+        var Values: [Value]
+        var StatusCode: String?
+    }
+
+    struct Page: Decodable {
+        var MetricDataResults: [Result]
+        var NextToken: String?
+    }
+
     static func parseGetMetricData(
         _ context: ParseContext, sink: inout FactSink, summary: inout ImportSummary, problems: inout RowProblems
     ) throws(ImportError) {
         let bytes = try ByteSource(path: context.path).readAll()
-        let root = try parseJSON(bytes, path: context.path)
-        let pages: [Any]
-        if let array = root as? [Any] { pages = array } else { pages = [root] }
+        let pages = try decodePages(bytes, path: context.path)
         var series = 0
         for (pageIndex, page) in pages.enumerated() {
-            guard let object = page as? [String: Any], let results = object["MetricDataResults"] as? [Any] else {
-                throw ImportError(
-                    .structure, path: context.path,
-                    message: "page \(pageIndex + 1) has no MetricDataResults array; this is not get-metric-data output")
-            }
-            if pageIndex == pages.count - 1, let token = object["NextToken"] as? String, !token.isEmpty {
+            if pageIndex == pages.count - 1, let token = page.NextToken, !token.isEmpty {
                 summary.warnings.append("the last page has a NextToken: more data exists than this file holds; export every page")
             }
-            for case let result as [String: Any] in results {
+            for result in page.MetricDataResults {
                 series += 1
                 try parseResult(result, context: context, sink: &sink, summary: &summary, problems: &problems)
             }
@@ -43,16 +68,41 @@ enum CloudWatchParser {
         if series == 0 { summary.warnings.append("the file holds no metric series") }
     }
 
+    static func decodePages(_ bytes: [UInt8], path: String) throws(ImportError) -> [Page] {
+        // Syntax first, so a broken file is reported with its line and column.
+        let root = try parseJSON(bytes, path: path)
+        let decoder = JSONDecoder()
+        do {
+            if root is [Any] { return try decoder.decode([Page].self, from: Data(bytes)) }
+            return [try decoder.decode(Page.self, from: Data(bytes))]
+        } catch let DecodingError.keyNotFound(key, context) {
+            throw ImportError(
+                .structure, path: path,
+                message: "\(codingPath(context.codingPath)) has no \(key.stringValue); this is not get-metric-data output")
+        } catch let DecodingError.typeMismatch(_, context) {
+            throw ImportError(.structure, path: path, message: "\(codingPath(context.codingPath)) has the wrong type: \(context.debugDescription)")
+        } catch {
+            throw ImportError(.structure, path: path, message: "not get-metric-data output: \(error)")
+        }
+    }
+
+    static func codingPath(_ path: [any CodingKey]) -> String {
+        var text = ""
+        for key in path {
+            if let index = key.intValue { text += "[\(index)]" } else { text += text.isEmpty ? key.stringValue : ".\(key.stringValue)" }
+        }
+        return text.isEmpty ? "the document" : text
+    }
+
     static func parseResult(
-        _ result: [String: Any], context: ParseContext, sink: inout FactSink, summary: inout ImportSummary,
+        _ result: Result, context: ParseContext, sink: inout FactSink, summary: inout ImportSummary,
         problems: inout RowProblems
     ) throws(ImportError) {
-        let id = result["Id"] as? String ?? ""
-        let label = result["Label"] as? String ?? id
-        let status = result["StatusCode"] as? String ?? "Complete"
-        guard let timestamps = result["Timestamps"] as? [Any], let values = result["Values"] as? [Any] else {
-            throw ImportError(.structure, path: context.path, message: "series \"\(label)\" lacks its Timestamps or Values array")
-        }
+        let id = result.Id ?? ""
+        let label = result.Label ?? id
+        let status = result.StatusCode ?? "Complete"
+        let timestamps = result.Timestamps
+        let values = result.Values
         guard timestamps.count == values.count else {
             throw ImportError(
                 .structure, path: context.path,
@@ -77,16 +127,16 @@ enum CloudWatchParser {
         let key = context.key(names: names)
         var points: [(Int64, Double)] = []
         points.reserveCapacity(values.count)
-        for (index, (t, v)) in zip(timestamps, values).enumerated() {
-            guard let text = t as? String, let time = UTCTime.parse(text) else {
-                problems.add(line: 0, "series \"\(label)\" point \(index + 1): timestamp \(t) is not an ISO-8601 time")
+        for (index, (text, value)) in zip(timestamps, values).enumerated() {
+            guard let time = UTCTime.parse(text) else {
+                problems.add(line: 0, "series \"\(label)\" point \(index + 1): timestamp \"\(text.prefix(40))\" is not an ISO-8601 time")
                 continue
             }
-            guard let number = (v as? NSNumber)?.doubleValue, number.isFinite, !(v is Bool) else {
-                problems.add(line: 0, "series \"\(label)\" point \(index + 1): value \(v) is not a finite number")
-                continue
+            switch value {
+            case .number(let number): points.append((time.seconds, number))
+            case .invalid(let raw):
+                problems.add(line: 0, "series \"\(label)\" point \(index + 1): value \(raw) is not a finite number")
             }
-            points.append((time.seconds, number))
         }
         guard let key else {
             summary.rowsUnmapped += points.count

@@ -133,7 +133,7 @@ public struct Importer {
     }
 
     /// Imports one file in one transaction; on any error nothing of it is stored.
-    public func importFile(path: String, options: ImportOptions) throws -> ImportSummary {
+    public func importFile(path: String, options: ImportOptions, displayPath: String? = nil) throws -> ImportSummary {
         if let e = options.environment, configuration.environment(named: e) == nil {
             throw ImportError(
                 .usage, path: path, message: "--environment \(e) is not in the configuration",
@@ -146,7 +146,7 @@ public struct Importer {
         }
         let sha = try Self.sha256(path: path)
         let format = try options.format ?? detectFormat(path: path)
-        var summary = ImportSummary(path: path, format: format, sha256: sha, wasAlreadyImported: false)
+        var summary = ImportSummary(path: displayPath ?? path, format: format, sha256: sha, wasAlreadyImported: false)
         let existing = try database.cachedStatement("SELECT id FROM imports WHERE sha256 = ?").query([.text(sha)])
         if !existing.isEmpty {
             summary.wasAlreadyImported = true
@@ -189,7 +189,7 @@ public struct Importer {
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """
             ).run([
-                .text(path), .text(sha), .text(format.rawValue), options.environment.map(SQLValue.text) ?? .null,
+                .text(displayPath ?? path), .text(sha), .text(format.rawValue), options.environment.map(SQLValue.text) ?? .null,
                 options.service.map(SQLValue.text) ?? .null, .integer(Int64(finalSummary.rowsAccepted)),
                 .integer(Int64(finalSummary.rowsRejected)), .integer(Int64(finalSummary.rowsUnmapped)),
                 .integer(Int64(finalSummary.rowsIgnored)), finalSummary.costColumn.map(SQLValue.text) ?? .null,

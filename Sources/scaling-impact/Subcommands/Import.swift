@@ -1,0 +1,61 @@
+import ArgumentParser
+import Foundation
+import ScalingImpact
+
+struct Import: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Import exports (files or folders) into the database, one transaction per file.")
+
+    @OptionGroup var database: DatabaseOptions
+
+    @Option(help: "Format instead of detecting it: \(ImportFormat.allCases.map(\.rawValue).joined(separator: ", ")).")
+    var format: String?
+
+    @Option(help: "Environment for files that carry none (JMeter results).")
+    var environment: String?
+
+    @Option(help: "Service for files that carry none.")
+    var service: String?
+
+    @Option(help: "Reject a file when more than this share of rows has bad values, in percent.")
+    var maxBadRows: Double = 0.1
+
+    @Argument(help: "Files or folders to import.")
+    var paths: [String]
+
+    func validate() throws {
+        if let format, ImportFormat(rawValue: format) == nil {
+            throw ValidationError("unknown --format \(format); use one of \(ImportFormat.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        guard maxBadRows >= 0 && maxBadRows <= 100 else { throw ValidationError("--max-bad-rows must be between 0 and 100") }
+    }
+
+    func run() throws {
+        let configuration = try loadConfiguration(database.configurationPath)
+        let db = try openDatabase(database.databasePath)
+        let importer = Importer(database: db, configuration: configuration)
+        let options = ImportOptions(
+            format: format.flatMap(ImportFormat.init(rawValue:)), environment: environment, service: service,
+            maxBadRowsFraction: maxBadRows / 100)
+        var rejected = 0
+        let files: [String]
+        do { files = try Importer.expand(paths) } catch { throw fail(error) }
+        for path in files {
+            do {
+                let summary = try importer.importFile(path: path, options: options)
+                print(summary.description)
+                for problem in summary.problems { print("  \(problem)") }
+                for warning in summary.warnings { print("  warning: \(warning)") }
+            } catch let error as ImportError where error.kind != .usage {
+                FileHandle.standardError.write(Data("rejected: \(error)\n".utf8))
+                rejected += 1
+            } catch {
+                throw fail(error)
+            }
+        }
+        if rejected > 0 {
+            FileHandle.standardError.write(Data("\(rejected) of \(files.count) files rejected; nothing of them was stored\n".utf8))
+            throw ExitStatus.rejected
+        }
+    }
+}
