@@ -61,7 +61,11 @@ public struct Analyzer: Sendable {
     /// Loads the facts from `database` and analyses them.
     public func analyze(database: Database) throws(StorageError) -> AnalysisResult {
         let range = self.range
-        return analyze(facts: try Facts.load(from: database, start: range.start, end: range.end))
+        // One read transaction: every query sees the same snapshot while an import commits.
+        let facts = try database.readTransaction { () throws(StorageError) in
+            try Facts.load(from: database, start: range.start, end: range.end)
+        }
+        return analyze(facts: facts)
     }
 
     /// Analyses `facts`.

@@ -181,7 +181,12 @@ public struct Importer {
                 "no row could be assigned to an environment and service; add [[mapping]] rules or pass --environment/--service")
         }
         let finalSummary = summary
-        try database.transaction {
+        let storedMeanwhile = try database.transaction { () throws -> Bool in
+            // Another process may have imported the same content since the check above; the
+            // write lock held here makes this second check final.
+            if try !database.cachedStatement("SELECT id FROM imports WHERE sha256 = ?").query([.text(sha)]).isEmpty {
+                return true
+            }
             try database.cachedStatement(
                 """
                 INSERT INTO imports (path, sha256, format, environment, service, rows_accepted, rows_rejected,
@@ -197,6 +202,12 @@ public struct Importer {
                 .integer(Int64(Date().timeIntervalSince1970)),
             ])
             try sink.write(to: database, importID: database.lastInsertRowID)
+            return false
+        }
+        if storedMeanwhile {
+            var already = summary
+            already.wasAlreadyImported = true
+            return already
         }
         return summary
     }

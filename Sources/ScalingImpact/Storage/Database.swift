@@ -82,6 +82,20 @@ public final class Database {
         }
     }
 
+    /// Runs `body` inside one read transaction, so that all its queries see one snapshot (WAL
+    /// readers are never blocked by a writer, and a commit in between is not half seen).
+    public func readTransaction<T>(_ body: () throws(StorageError) -> T) throws(StorageError) -> T {
+        try execute("BEGIN DEFERRED")
+        do {
+            let value = try body()
+            try execute("COMMIT")
+            return value
+        } catch {
+            try? execute("ROLLBACK")
+            throw error
+        }
+    }
+
     /// The rowid of the last inserted row.
     public var lastInsertRowID: Int64 { sqlite3_last_insert_rowid(handle) }
 
