@@ -1,4 +1,5 @@
 import CSQLite
+import Foundation
 
 /// A connection to a SQLite database file: the one resource the storage layer owns.
 ///
@@ -11,7 +12,9 @@ public final class Database {
     private var statementCache: [String: Statement] = [:]
 
     /// Opens (creating when needed) the database at `path` and migrates it to the current schema.
-    public init(path: String, readOnly: Bool = false, migrate: Bool = true) throws(StorageError) {
+    ///
+    /// - Parameter lockTimeout: how long to wait, in seconds, for another process's write to finish.
+    public init(path: String, readOnly: Bool = false, migrate: Bool = true, lockTimeout: Double = 10) throws(StorageError) {
         var pointer: OpaquePointer?
         let flags =
             readOnly
@@ -21,14 +24,19 @@ public final class Database {
         guard code == SQLITE_OK, let pointer else {
             let message = pointer.map { String(cString: sqlite3_errmsg($0)) } ?? "out of memory"
             sqlite3_close_v2(pointer)
+            // A database that cannot be created because its folder is read-only is a read-only fault.
+            let folder = (path as NSString).deletingLastPathComponent
+            let isReadOnlyFolder = code == SQLITE_CANTOPEN && access(folder.isEmpty ? "." : folder, W_OK) != 0 && errno == EROFS
             throw StorageError(
-                resultCode: code, message: message,
-                hint: "cannot open database \(path): check that the folder exists and is writable")
+                resultCode: isReadOnlyFolder ? SQLITE_READONLY : code, message: "\(message): \(path)",
+                hint: isReadOnlyFolder
+                    ? "the folder is on a read-only file system; choose a writable path with --db"
+                    : "check that the folder exists and is writable, or choose another path with --db")
         }
         handle = pointer
         self.path = path
         sqlite3_extended_result_codes(handle, 1)
-        sqlite3_busy_timeout(handle, 10_000)
+        sqlite3_busy_timeout(handle, Int32(max(0, min(lockTimeout, 86_400)) * 1000))
         if !readOnly {
             if path != ":memory:" { try execute("PRAGMA journal_mode = WAL") }
             try execute("PRAGMA synchronous = NORMAL")

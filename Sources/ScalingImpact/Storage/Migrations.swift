@@ -107,20 +107,26 @@ public enum Migrations {
         let version = try userVersion(database)
         if version > currentVersion {
             throw StorageError(
-                resultCode: 1,
+                resultCode: StorageError.schemaTooNewCode,
                 message: "database schema version \(version) is newer than this build's \(currentVersion)",
                 hint: "use a newer scaling-impact, or import into a fresh database with --db")
         }
-        for step in version..<currentVersion {
-            do {
-                try database.execute("BEGIN IMMEDIATE")
-                try database.execute(steps[step])
-                try database.execute("PRAGMA user_version = \(step + 1)")
-                try database.execute("COMMIT")
-            } catch {
-                try? database.execute("ROLLBACK")
-                throw error
+        guard version < currentVersion else { return }
+        do {
+            // Under the write lock, read the version again: another process may have migrated
+            // the database since the check above (two imports starting at once on a new file).
+            try database.execute("BEGIN IMMEDIATE")
+            let locked = try userVersion(database)
+            if locked < currentVersion {
+                for step in locked..<currentVersion {
+                    try database.execute(steps[step])
+                    try database.execute("PRAGMA user_version = \(step + 1)")
+                }
             }
+            try database.execute("COMMIT")
+        } catch {
+            try? database.execute("ROLLBACK")
+            throw error
         }
     }
 

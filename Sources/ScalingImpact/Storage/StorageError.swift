@@ -17,6 +17,37 @@ public struct StorageError: Error, Equatable, Sendable, CustomStringConvertible 
         self.hint = hint
     }
 
+    /// A result code of our own: the database was written by a newer scaling-impact.
+    public static let schemaTooNewCode: Int32 = 1001
+
+    /// What kind of environment fault this is, so that callers can tell them apart.
+    public enum Fault: Equatable, Sendable {
+        /// The database or its folder cannot be written.
+        case readOnly
+        /// The disk is full.
+        case diskFull
+        /// Another process holds the database longer than the lock timeout.
+        case locked
+        /// The database has a newer schema than this build understands.
+        case schemaTooNew
+        /// The file is not a SQLite database, or is damaged.
+        case notADatabase
+        /// Anything else.
+        case other
+    }
+
+    /// The fault, from the result code.
+    public var fault: Fault {
+        if resultCode == Self.schemaTooNewCode { return .schemaTooNew }
+        switch resultCode & 0xFF {
+        case 8: return .readOnly  // SQLITE_READONLY
+        case 13: return .diskFull  // SQLITE_FULL
+        case 5, 6: return .locked  // SQLITE_BUSY, SQLITE_LOCKED
+        case 11, 26: return .notADatabase  // SQLITE_CORRUPT, SQLITE_NOTADB
+        default: return .other
+        }
+    }
+
     public var description: String {
         var text = "SQLite error \(resultCode): \(message)"
         if let sql { text += " (SQL: \(sql.trimmingSQL()))" }
@@ -26,7 +57,9 @@ public struct StorageError: Error, Equatable, Sendable, CustomStringConvertible 
 }
 
 extension String {
+    /// The SQL on one line, shortened: enough to recognise the statement in a message.
     fileprivate func trimmingSQL() -> String {
-        split(whereSeparator: { $0 == "\n" || $0 == " " }).joined(separator: " ")
+        let line = split(whereSeparator: { $0 == "\n" || $0 == " " }).joined(separator: " ")
+        return line.count > 160 ? line.prefix(160) + "…" : line
     }
 }

@@ -32,7 +32,7 @@ struct Import: ParsableCommand {
 
     func run() throws {
         let configuration = try loadConfiguration(database.configurationPath)
-        let db = try openDatabase(database.databasePath)
+        let db = try openDatabase(database)
         let importer = Importer(database: db, configuration: configuration)
         let options = ImportOptions(
             format: format.flatMap(ImportFormat.init(rawValue:)), environment: environment, service: service,

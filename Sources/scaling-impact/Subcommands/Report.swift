@@ -13,7 +13,7 @@ struct Report: ParsableCommand {
 
     func run() throws {
         let configuration = try loadConfiguration(database.configurationPath)
-        let db = try openDatabase(database.databasePath)
+        let db = try openDatabase(database, mustExist: true)
         do {
             let result = try Analyzer(configuration: configuration).analyze(database: db)
             let written = try ReportWriter(directory: out).write(result, imports: try ImportRecord.all(in: db))

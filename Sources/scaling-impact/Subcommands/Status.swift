@@ -8,7 +8,7 @@ struct Status: ParsableCommand {
     @OptionGroup var database: DatabaseOptions
 
     func run() throws {
-        let db = try openDatabase(database.databasePath)
+        let db = try openDatabase(database, mustExist: true)
         do {
             let coverage = try CoverageReport.load(from: db)
             print(coverage.renderText())
