@@ -28,9 +28,24 @@ struct FactSink {
         var ts: Int64
     }
 
+    struct ScalingEventKey: Hashable {
+        var key: ServiceKey
+        var ts: Int64
+        var source: String
+    }
+
+    /// A change of desired (or running) task count; counts are nil where the export does not tell them.
+    struct ScalingEvent: Equatable {
+        var fromCount: Int64?
+        var toCount: Int64?
+        var cause: String
+        var status: String
+    }
+
     var minutes: [MinuteKey: Minute] = [:]
     var usage: [UsageKey: (amount: Double, cost: Double)] = [:]
     var metrics: [MetricKey: Double] = [:]
+    var scalingEvents: [ScalingEventKey: ScalingEvent] = [:]
     var firstTs: Int64?
     var lastTs: Int64?
 
@@ -43,11 +58,14 @@ struct FactSink {
     mutating func addRequest(_ key: ServiceKey, time: Int64, latency: Double?, isError: Bool) {
         let minute = time - ((time % 60) + 60) % 60
         see(time)
-        var entry = minutes[MinuteKey(key: key, minute: minute), default: Minute()]
+        // Mutated in place: a copy out and back would copy the minute's bucket table per request.
+        Self.record(&minutes[MinuteKey(key: key, minute: minute), default: Minute()], latency: latency, isError: isError)
+    }
+
+    private static func record(_ entry: inout Minute, latency: Double?, isError: Bool) {
         entry.requests += 1
         if isError { entry.errors += 1 }
         if let latency { entry.histogram.add(latency) }
-        minutes[MinuteKey(key: key, minute: minute)] = entry
     }
 
     mutating func addUsage(_ key: ServiceKey, hour: Int64, kind: String, amount: Double, cost: Double) {
@@ -62,7 +80,19 @@ struct FactSink {
         metrics[MetricKey(key: key, metric: metric, statistic: statistic, period: period, ts: ts)] = value
     }
 
-    var factCount: Int { minutes.count + usage.count + metrics.count }
+    /// Records a scaling event; events added in time order that fall on the same second merge into one.
+    mutating func addScalingEvent(_ key: ServiceKey, ts: Int64, source: String, event: ScalingEvent) {
+        see(ts)
+        let k = ScalingEventKey(key: key, ts: ts, source: source)
+        if let earlier = scalingEvents[k] {
+            scalingEvents[k] = ScalingEvent(
+                fromCount: earlier.fromCount, toCount: event.toCount, cause: event.cause, status: event.status)
+        } else {
+            scalingEvents[k] = event
+        }
+    }
+
+    var factCount: Int { minutes.count + usage.count + metrics.count + scalingEvents.count }
 
     /// Writes everything under `importID`, inside the caller's transaction.
     func write(to database: Database, importID: Int64) throws(StorageError) {
@@ -111,6 +141,19 @@ struct FactSink {
             try metricInsert.run([
                 .text(k.key.environment), .text(k.key.service), .text(k.metric), .text(k.statistic),
                 .integer(k.period), .integer(k.ts), .real(v), .integer(importID),
+            ])
+        }
+        // Scaling activities are exported again and again (AWS keeps ~6 weeks): the newest export of an event wins.
+        let eventInsert = try database.cachedStatement(
+            """
+            INSERT OR REPLACE INTO scaling_events (environment, service, ts, source, import_id, from_count, to_count, cause, status)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """)
+        for (k, e) in scalingEvents.sorted(by: { ($0.key.key, $0.key.ts, $0.key.source) < ($1.key.key, $1.key.ts, $1.key.source) }) {
+            try eventInsert.run([
+                .text(k.key.environment), .text(k.key.service), .integer(k.ts), .text(k.source), .integer(importID),
+                e.fromCount.map(SQLValue.integer) ?? .null, e.toCount.map(SQLValue.integer) ?? .null, .text(e.cause),
+                .text(e.status),
             ])
         }
     }

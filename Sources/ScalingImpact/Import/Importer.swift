@@ -11,13 +11,19 @@ public struct ImportOptions: Sendable {
     public var service: String?
     /// Share of rows with bad values above which the file is rejected (0.001 = 0.1%).
     public var maxBadRowsFraction: Double = 0.001
+    /// Whether this cost file is a newer export of its period, replacing earlier imports' cost rows there.
+    public var replace = false
 
     /// Creates options.
-    public init(format: ImportFormat? = nil, environment: String? = nil, service: String? = nil, maxBadRowsFraction: Double = 0.001) {
+    public init(
+        format: ImportFormat? = nil, environment: String? = nil, service: String? = nil, maxBadRowsFraction: Double = 0.001,
+        replace: Bool = false
+    ) {
         self.format = format
         self.environment = environment
         self.service = service
         self.maxBadRowsFraction = maxBadRowsFraction
+        self.replace = replace
     }
 }
 
@@ -45,6 +51,10 @@ public struct ImportSummary: Equatable, Sendable, CustomStringConvertible {
     public var warnings: [String] = []
     /// Which bill column gave the billed cost (cost formats only).
     public var costColumn: String?
+    /// Hourly cost rows left out because another import already holds them (see ``CostOverlap``).
+    public var costRowsSkipped = 0
+    /// Hourly cost rows of earlier imports this file replaced (`--replace`).
+    public var costRowsReplaced = 0
     /// Earliest and latest fact time.
     public var firstTs: Int64?
     /// Latest fact time.
@@ -58,6 +68,8 @@ public struct ImportSummary: Equatable, Sendable, CustomStringConvertible {
         if rowsRejected > 0 { text += ", \(rowsRejected) rejected" }
         if rowsUnmapped > 0 { text += ", \(rowsUnmapped) unmapped" }
         if rowsIgnored > 0 { text += ", \(rowsIgnored) ignored (not ECS/Fargate)" }
+        if costRowsSkipped > 0 { text += ", \(costRowsSkipped) hourly cost rows already imported skipped" }
+        if costRowsReplaced > 0 { text += ", \(costRowsReplaced) earlier hourly cost rows replaced" }
         if let firstTs, let lastTs { text += ", \(UTCTime.short(firstTs)) to \(UTCTime.short(lastTs)) UTC" }
         return text
     }
@@ -162,6 +174,18 @@ public struct Importer {
             try CloudWatchParser.parseGetMetricData(context, sink: &sink, summary: &summary, problems: &problems)
         case .curLegacy:
             try CURParser.parseLegacy(context, sink: &sink, summary: &summary, problems: &problems)
+        case .curSnakeCase:
+            try CURParser.parseSnakeCase(context, sink: &sink, summary: &summary, problems: &problems)
+        case .focus:
+            try FOCUSParser.parse(context, sink: &sink, summary: &summary, problems: &problems)
+        case .cloudWatchGetMetricStatistics:
+            try CloudWatchParser.parseGetMetricStatistics(context, sink: &sink, summary: &summary, problems: &problems)
+        case .metricsCSV:
+            try TidyMetricsParser.parse(context, sink: &sink, summary: &summary, problems: &problems)
+        case .scalingActivities:
+            try ScalingEventsParser.parseScalingActivities(context, sink: &sink, summary: &summary, problems: &problems)
+        case .ecsServiceEvents:
+            try ScalingEventsParser.parseServiceEvents(context, sink: &sink, summary: &summary, problems: &problems)
         }
         summary.rowsRejected = problems.count
         summary.problems = problems.listed
@@ -181,12 +205,14 @@ public struct Importer {
                 "no row could be assigned to an environment and service; add [[mapping]] rules or pass --environment/--service")
         }
         let finalSummary = summary
+        var overlap = CostOverlap.Outcome()
         let storedMeanwhile = try database.transaction { () throws -> Bool in
             // Another process may have imported the same content since the check above; the
             // write lock held here makes this second check final.
             if try !database.cachedStatement("SELECT id FROM imports WHERE sha256 = ?").query([.text(sha)]).isEmpty {
                 return true
             }
+            overlap = try CostOverlap.resolve(&sink, replace: options.replace, database: database)
             try database.cachedStatement(
                 """
                 INSERT INTO imports (path, sha256, format, environment, service, rows_accepted, rows_rejected,
@@ -209,6 +235,7 @@ public struct Importer {
             already.wasAlreadyImported = true
             return already
         }
+        overlap.apply(to: &summary)
         return summary
     }
 

@@ -20,6 +20,14 @@ struct Import: ParsableCommand {
     @Option(help: "Reject a file when more than this share of rows has bad values, in percent.")
     var maxBadRows: Double = 0.1
 
+    @Flag(
+        help: """
+            The cost files are newer exports of their period (CUR is restated during the month): their \
+            hourly cost rows replace earlier imports' rows for the same environments and hours. Without \
+            it, hours already imported from another file are kept and skipped in this one.
+            """)
+    var replace = false
+
     @Argument(help: "Files or folders to import.")
     var paths: [String]
 
@@ -36,7 +44,7 @@ struct Import: ParsableCommand {
         let importer = Importer(database: db, configuration: configuration)
         let options = ImportOptions(
             format: format.flatMap(ImportFormat.init(rawValue:)), environment: environment, service: service,
-            maxBadRowsFraction: maxBadRows / 100)
+            maxBadRowsFraction: maxBadRows / 100, replace: replace)
         var rejected = 0
         let files: [String]
         do { files = try Importer.expand(paths) } catch { throw fail(error) }
