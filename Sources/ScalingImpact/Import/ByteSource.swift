@@ -1,4 +1,5 @@
 import CZlib
+import Foundation
 
 /// Reads a file's bytes in large chunks, inflating gzip transparently.
 ///
@@ -7,6 +8,9 @@ import CZlib
 final class ByteSource {
     private let file: gzFile
     let path: String
+    /// Where reads are reported while the caller shows progress (``ImportProgress/current``).
+    private let progress = ImportProgress.current
+    private var progressID = 0
 
     /// Opens `path`, or standard input when `path` is `-`.
     init(path: String) throws(ImportError) {
@@ -17,6 +21,11 @@ final class ByteSource {
         gzbuffer(opened, 1 << 20)
         file = opened
         self.path = path
+        if let progress {
+            var info = stat()
+            let size: Int64? = path != "-" && stat(path, &info) == 0 ? Int64(info.st_size) : nil
+            progressID = progress.register(total: size)
+        }
     }
 
     deinit { gzclose(file) }
@@ -43,6 +52,9 @@ final class ByteSource {
                     .structure, path: path, message: "the compressed file ends early (truncated gzip)",
                     hint: "download the export again")
             }
+        }
+        if let progress, n > 0 {
+            progress.record(progressID, offset: Int64(gzoffset(file)), newLines: ImportProgress.countLines(buffer, Int(n)))
         }
         return Int(n)
     }

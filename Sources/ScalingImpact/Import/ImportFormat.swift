@@ -19,6 +19,19 @@ public enum ImportFormat: String, CaseIterable, Sendable, CustomStringConvertibl
     /// `aws ecs describe-services` JSON output, for its service events.
     case ecsServiceEvents = "ecs-service-events"
 
+    /// JMeter results, XML (`<testResults>` with `<httpSample .../>` elements).
+    case jmeterXML = "jmeter-xml"
+    /// Application Load Balancer access logs (`.log`, `.log.gz`, or AWS's folder layout).
+    case albAccessLog = "alb-access-log"
+    /// k6 `--out csv` results (`metric_name,timestamp,metric_value,...`).
+    case k6CSV = "k6-csv"
+    /// Locust `--csv` `*_stats_history.csv`: Locust's own percentiles per second.
+    case locustStatsHistory = "locust-stats-history"
+    /// Locust `--csv` `*_stats.csv` (whole-test totals): recognised, imports nothing.
+    case locustStats = "locust-stats"
+    /// Locust `--csv` `*_failures.csv`: recognised, imports nothing.
+    case locustFailures = "locust-failures"
+
     public var description: String { rawValue }
 
     /// Guesses the format from the first bytes of the (decompressed) content.
@@ -33,7 +46,21 @@ public enum ImportFormat: String, CaseIterable, Sendable, CustomStringConvertibl
             if text.contains("\"services\"") && text.contains("\"events\"") { return .ecsServiceEvents }
             return nil
         }
+        if trimmed.first == "<" {
+            return text.contains("<testResults") ? .jmeterXML : nil
+        }
         let firstLine = text.prefix { $0 != "\n" && $0 != "\r" }
+        if isALBLogLine(firstLine) { return .albAccessLog }
+        if firstLine.hasPrefix("metric_name,timestamp,metric_value") { return .k6CSV }
+        if firstLine.hasPrefix("Timestamp,User Count,") && firstLine.contains("Total Request Count") {
+            return .locustStatsHistory
+        }
+        if firstLine.hasPrefix("Type,Name,Request Count,") || firstLine.hasPrefix("\"Method\",\"Name\",\"# requests\"")
+            || firstLine.hasPrefix("\"Name\",\"# requests\"")
+        {
+            return .locustStats
+        }
+        if firstLine.hasPrefix("Method,Name,Error,Occurrences") { return .locustFailures }
         if firstLine.contains("lineItem/UsageType") || firstLine.contains("lineItem/UnblendedCost") { return .curLegacy }
         if firstLine.contains("line_item_usage_type") || firstLine.contains("line_item_unblended_cost") { return .curSnakeCase }
         if firstLine.contains("BilledCost") && firstLine.contains("ChargePeriodStart") { return .focus }
@@ -41,5 +68,15 @@ public enum ImportFormat: String, CaseIterable, Sendable, CustomStringConvertibl
         if TidyMetricsParser.columns.allSatisfy(fields.contains) { return .metricsCSV }
         if firstLine.contains("timeStamp") && firstLine.contains("elapsed") { return .jmeterJTL }
         return nil
+    }
+
+    /// `<type> <yyyy-mm-ddThh:mm:ss…Z> app/<name>/<id> …`: the start of an ALB access log line.
+    static func isALBLogLine(_ line: Substring) -> Bool {
+        let fields = line.split(separator: " ", maxSplits: 3, omittingEmptySubsequences: false)
+        guard fields.count == 4, (1...8).contains(fields[0].count),
+            fields[0].allSatisfy({ ($0.isLowercase || $0.isNumber) && $0.isASCII }),
+            fields[1].count >= 20, UTCTime.parse(fields[1]) != nil, fields[1].contains("T")
+        else { return false }
+        return fields[2].hasPrefix("app/")
     }
 }

@@ -156,6 +156,7 @@ public struct Importer {
                 .usage, path: path, message: "--service \(s) is not in the configuration",
                 hint: "use one of: \(configuration.services.map(\.name).joined(separator: ", "))")
         }
+        if path == "-" { return try importStandardInput(options: options, displayPath: displayPath ?? "-") }
         let sha = try Self.sha256(path: path)
         let format = try options.format ?? detectFormat(path: path)
         var summary = ImportSummary(path: displayPath ?? path, format: format, sha256: sha, wasAlreadyImported: false)
@@ -170,6 +171,16 @@ public struct Importer {
         switch format {
         case .jmeterJTL:
             try JMeterJTLParser.parse(context, sink: &sink, summary: &summary, problems: &problems)
+        case .jmeterXML:
+            try JMeterXMLParser.parse(context, sink: &sink, summary: &summary, problems: &problems)
+        case .albAccessLog:
+            try ALBLogParser.parse(context, sink: &sink, summary: &summary, problems: &problems)
+        case .k6CSV:
+            try K6Parser.parse(context, sink: &sink, summary: &summary, problems: &problems)
+        case .locustStatsHistory:
+            try LocustParser.parseStatsHistory(context, sink: &sink, summary: &summary, problems: &problems)
+        case .locustStats, .locustFailures:
+            try LocustParser.parseSummary(context, sink: &sink, summary: &summary, problems: &problems)
         case .cloudWatchGetMetricData:
             try CloudWatchParser.parseGetMetricData(context, sink: &sink, summary: &summary, problems: &problems)
         case .curLegacy:
@@ -237,6 +248,43 @@ public struct Importer {
         }
         overlap.apply(to: &summary)
         return summary
+    }
+
+    /// Imports standard input: buffered to a private temporary file first, because the content's
+    /// hash decides whether it was imported before and the format is detected from its start.
+    /// Messages and the imports table name it `displayPath` (`-`), never the temporary file.
+    func importStandardInput(options: ImportOptions, displayPath: String) throws -> ImportSummary {
+        let temporary = try Self.bufferStandardInput()
+        defer { try? FileManager.default.removeItem(atPath: temporary) }
+        do {
+            return try importFile(path: temporary, options: options, displayPath: displayPath)
+        } catch var error as ImportError {
+            error.path = displayPath
+            throw error
+        }
+    }
+
+    /// Copies standard input to a new temporary file readable only by this user; returns its path.
+    static func bufferStandardInput() throws(ImportError) -> String {
+        let path = FileManager.default.temporaryDirectory
+            .appendingPathComponent("scaling-impact-stdin-\(UUID().uuidString)").path
+        guard FileManager.default.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600]),
+            let output = FileHandle(forWritingAtPath: path)
+        else {
+            throw ImportError(
+                .unreadable, path: "-", message: "cannot create a temporary file for standard input in "
+                    + FileManager.default.temporaryDirectory.path, hint: "set TMPDIR to a writable folder")
+        }
+        defer { try? output.close() }
+        do {
+            while let chunk = try FileHandle.standardInput.read(upToCount: 1 << 20), !chunk.isEmpty {
+                try output.write(contentsOf: chunk)
+            }
+        } catch {
+            try? FileManager.default.removeItem(atPath: path)
+            throw ImportError(.unreadable, path: "-", message: "cannot buffer standard input: \(error.localizedDescription)")
+        }
+        return path
     }
 
     static func percent(_ fraction: Double) -> String {

@@ -20,7 +20,8 @@ extension CoverageReport {
                 String(l.rowsUnmapped),
             ])
         }
-        out += "\n" + Self.align(table, rightAligned: [3, 6, 7, 8])
+        // Columns separated by two spaces, not padded: one line per series reads the same in a terminal and in grep.
+        out += "\n" + table.map { $0.joined(separator: "  ") }.joined(separator: "\n") + "\n"
         let gapped = lines.filter { !$0.gapList.isEmpty }
         if !gapped.isEmpty {
             out += "\nGaps (two or more periods without data; first 20 per line):\n"

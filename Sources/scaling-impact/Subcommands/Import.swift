@@ -28,7 +28,10 @@ struct Import: ParsableCommand {
             """)
     var replace = false
 
-    @Argument(help: "Files or folders to import.")
+    @Flag(name: .shortAndLong, help: "No progress bar (it is only drawn on a terminal anyway).")
+    var quiet = false
+
+    @Argument(help: "Files or folders to import; - reads standard input.")
     var paths: [String]
 
     func validate() throws {
@@ -50,7 +53,7 @@ struct Import: ParsableCommand {
         do { files = try Importer.expand(paths) } catch { throw fail(error) }
         for path in files {
             do {
-                let summary = try importer.importFile(path: path, options: options)
+                let summary = try withProgress(label: path) { try importer.importFile(path: path, options: options) }
                 print(summary.description)
                 for problem in summary.problems { print("  \(problem)") }
                 for warning in summary.warnings { print("  warning: \(warning)") }
@@ -65,5 +68,14 @@ struct Import: ParsableCommand {
             FileHandle.standardError.write(Data("\(rejected) of \(files.count) files rejected; nothing of them was stored\n".utf8))
             throw ExitStatus.rejected
         }
+    }
+
+    /// Runs `body` with a progress line on standard error when that is a terminal and not `--quiet`.
+    private func withProgress<T>(label: String, _ body: () throws -> T) throws -> T {
+        guard !quiet, isatty(2) != 0 else { return try body() }
+        let width = Int(ProcessInfo.processInfo.environment["COLUMNS"] ?? "") ?? 80
+        let progress = ImportProgress(label: label, width: width) { FileHandle.standardError.write(Data($0.utf8)) }
+        defer { progress.finish() }
+        return try ImportProgress.$current.withValue(progress) { try body() }
     }
 }

@@ -9,7 +9,12 @@ import Testing
     static let hour10: Int64 = 1_791_972_000
 
     static func usageRows(_ database: Database) throws -> [[SQLValue]] {
-        try CURImportTests.usageRows(database)
+        try database.makeStatement(
+            """
+            SELECT environment, service, hour, usage_kind, usage_amount, billed_cost_usd FROM usage_cost
+            ORDER BY environment, service, hour, usage_kind
+            """
+        ).query()
     }
 
     // MARK: FOCUS

@@ -9,7 +9,12 @@ import Testing
     static let nine: Int64 = 1_791_968_400
 
     static func metricRows(_ database: Database) throws -> [[SQLValue]] {
-        try CloudWatchImportTests.metricRows(database)
+        try database.makeStatement(
+            """
+            SELECT environment, service, metric, statistic, period_s, ts, value FROM metric_points
+            ORDER BY environment, service, metric, ts
+            """
+        ).query()
     }
 
     // MARK: get-metric-statistics
