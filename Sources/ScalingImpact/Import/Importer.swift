@@ -131,7 +131,9 @@ public struct Importer {
                     let full = (path as NSString).appendingPathComponent(relative)
                     var isDir: ObjCBool = false
                     if fm.fileExists(atPath: full, isDirectory: &isDir), !isDir.boolValue,
-                        !name.hasSuffix(".md"), !name.hasSuffix(".toml")
+                        !name.hasSuffix(".md"), !name.hasSuffix(".toml"),
+                        // The marker AWS writes when ALB access logging is switched on: no log lines.
+                        name != "ELBAccessLogTestFile"
                     {
                         found.append(full)
                     }

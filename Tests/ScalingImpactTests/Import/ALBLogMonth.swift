@@ -51,6 +51,10 @@ struct ALBLogMonth {
         var random = SplitMix64(seed: seed)
         let start = UTCTime.seconds(year: 2026, month: 9, day: 1)
         let fm = FileManager.default
+        // AWS writes this marker when access logging is switched on; importing the folder skips it.
+        try fm.createDirectory(atPath: "\(root)/AWSLogs/\(Self.account)", withIntermediateDirectories: true)
+        try Data("Enable AccessLog for ELB: prod-eu-public at 2026-08-31T12:00:00.000Z".utf8)
+            .write(to: URL(fileURLWithPath: "\(root)/AWSLogs/\(Self.account)/ELBAccessLogTestFile"))
         for day in 0..<days {
             let dayStart = start + Int64(day) * 86_400
             let f = UTCTime.fields(dayStart)
