@@ -29,6 +29,7 @@ enum CURParser {
         var resourceID: String
         var savingsPlanEffectiveCost: String
         var savingsPlanNetEffectiveCost: String
+        var currency: String
         /// Prefix of one-column-per-tag columns (`resourceTags/user:env`, `resource_tags_user_env`).
         var tagColumnPrefix: String
         /// A column holding every tag as one map (CUR 2.0 `resource_tags`).
@@ -42,7 +43,8 @@ enum CURParser {
             netUnblendedCost: "lineItem/NetUnblendedCost", lineItemType: "lineItem/LineItemType",
             productCode: "lineItem/ProductCode", resourceID: "lineItem/ResourceId",
             savingsPlanEffectiveCost: "savingsPlan/SavingsPlanEffectiveCost",
-            savingsPlanNetEffectiveCost: "savingsPlan/NetSavingsPlanEffectiveCost", tagColumnPrefix: "resourceTags/",
+            savingsPlanNetEffectiveCost: "savingsPlan/NetSavingsPlanEffectiveCost", currency: "lineItem/CurrencyCode",
+            tagColumnPrefix: "resourceTags/",
             tagMapColumn: nil, productMapColumn: nil)
 
         static let snakeCase = Schema(
@@ -51,7 +53,7 @@ enum CURParser {
             unblendedCost: "line_item_unblended_cost", netUnblendedCost: "line_item_net_unblended_cost",
             lineItemType: "line_item_line_item_type", productCode: "line_item_product_code",
             resourceID: "line_item_resource_id", savingsPlanEffectiveCost: "savings_plan_savings_plan_effective_cost",
-            savingsPlanNetEffectiveCost: "savings_plan_net_savings_plan_effective_cost",
+            savingsPlanNetEffectiveCost: "savings_plan_net_savings_plan_effective_cost", currency: "line_item_currency_code",
             tagColumnPrefix: "resource_tags_", tagMapColumn: "resource_tags", productMapColumn: "product")
     }
 
@@ -111,6 +113,8 @@ enum CURParser {
         let typeColumn = header.index(schema.lineItemType)
         let productColumn = header.index(schema.productCode)
         let resourceColumn = header.index(schema.resourceID)
+        let currencyColumn = header.index(schema.currency)
+        var currencies = FargateCost.Currencies()
         let tagMapColumn = schema.tagMapColumn.flatMap { header.index($0) }
         let productMapColumn = schema.productMapColumn.flatMap { header.index($0) }
         var tagColumns: [(key: String, index: Int)] = []
@@ -191,6 +195,7 @@ enum CURParser {
                 amount = 0
                 if effectiveColumn != nil { cost = 0 }
             }
+            currencies.see(text(currencyColumn))
             var names: [MappingField: String] = [:]
             for (field, value) in FargateCost.names(fromARN: text(resourceColumn)) { names[field] = value }
             for (key, index) in tagColumns {
@@ -213,6 +218,7 @@ enum CURParser {
         } else if coveredLines > 0 {
             summary.costColumn = "\(costName); Savings Plan covered usage netted by its SavingsPlanNegation lines"
         }
+        currencies.warn(&summary, column: schema.currency)
         if unreadableMaps > 0 {
             summary.warnings.append(
                 "\(unreadableMaps) Fargate lines have a resource_tags value that is not a map; their tags were not used for mapping")

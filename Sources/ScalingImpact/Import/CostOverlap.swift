@@ -8,7 +8,7 @@
 /// environments in its hours `[first, last]` from earlier imports is deleted before it is written.
 enum CostOverlap {
     /// What was done about overlaps.
-    struct Outcome: Equatable {
+    struct Outcome {
         /// Hourly cost rows of this file left out because another import already had them.
         var skipped = 0
         /// Hourly cost rows of earlier imports deleted because this file replaces them.
@@ -17,11 +17,6 @@ enum CostOverlap {
         var otherImports: [String] = []
         /// The hours `[first, last]` the file covers, when it has cost rows.
         var period: (first: Int64, last: Int64)?
-
-        static func == (lhs: Outcome, rhs: Outcome) -> Bool {
-            lhs.skipped == rhs.skipped && lhs.replaced == rhs.replaced && lhs.otherImports == rhs.otherImports
-                && lhs.period?.first == rhs.period?.first && lhs.period?.last == rhs.period?.last
-        }
 
         /// Adds the outcome to `summary`'s counts and warnings.
         func apply(to summary: inout ImportSummary) {

@@ -42,6 +42,8 @@ enum FOCUSParser {
         let providerColumn = header.index(anyOf: ["ServiceProviderName", "ProviderName"])
         let resourceColumn = header.index("ResourceId")
         let tagsColumn = header.index("Tags")
+        let currencyColumn = header.index("BillingCurrency")
+        var currencies = FargateCost.Currencies()
         let width = header.names.count
         var unreadableTags = 0
         while try reader.next() {
@@ -94,6 +96,7 @@ enum FOCUSParser {
                 }
                 amount = value
             }
+            currencies.see(text(currencyColumn))
             var names = FargateCost.names(fromARN: text(resourceColumn))
             if let tagsColumn {
                 if let tags = FargateCost.parseMap(text(tagsColumn)) {
@@ -107,6 +110,7 @@ enum FOCUSParser {
             FargateCost.add(line, context: context, sink: &sink, summary: &summary, problems: &problems)
         }
         summary.costColumn = "BilledCost"
+        currencies.warn(&summary, column: "BillingCurrency")
         if unreadableTags > 0 {
             summary.warnings.append(
                 "\(unreadableTags) Fargate rows have a Tags value that is not a JSON object; their tags were not used for mapping")

@@ -21,6 +21,23 @@ enum FargateCost {
         var names: [MappingField: String]
     }
 
+    /// Counts Fargate lines billed in a currency other than USD: their cost is stored as given, and said so.
+    struct Currencies {
+        var other: [String: Int] = [:]
+
+        mutating func see(_ code: String) {
+            if !code.isEmpty && code != "USD" { other[code, default: 0] += 1 }
+        }
+
+        func warn(_ summary: inout ImportSummary, column: String) {
+            guard !other.isEmpty else { return }
+            let list = other.sorted { $0.key < $1.key }.map { "\($0.value) in \($0.key)" }.joined(separator: ", ")
+            summary.warnings.append(
+                "Fargate lines billed in another currency than USD (\(list), column \(column)) are stored as given, "
+                    + "not converted: billed cost figures mix currencies")
+        }
+    }
+
     /// The longest charge period a line may spread over (a little more than a year of hours).
     static let maxSpreadHours: Int64 = 24 * 372
 

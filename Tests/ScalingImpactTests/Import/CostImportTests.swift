@@ -313,6 +313,24 @@ import Testing
         #expect(try harness.database.double("SELECT billed_cost_usd FROM usage_cost") == 0.375)
     }
 
+    @Test func costInAnotherCurrencyIsStoredAsGivenAndSaidSo() throws {
+        let harness = try ImportHarness()
+        let scratch = try ScratchDirectory()
+        let path = try scratch.write(
+            "nok.csv",
+            """
+            lineItem/CurrencyCode,lineItem/UsageStartDate,lineItem/UsageType,lineItem/UsageAmount,lineItem/UnblendedCost,resourceTags/aws:ecs:clusterName,resourceTags/aws:ecs:serviceName
+            NOK,2026-10-14T10:00:00Z,EU-Fargate-GB-Hours,4,5,prod-eu-main,web
+            NOK,2026-10-14T10:00:00Z,EU-Fargate-vCPU-Hours:perCPU,1,4,prod-eu-main,web
+            USD,2026-10-14T10:00:00Z,EU-Fargate-vCPU-Hours:perCPU,1,0.5,prod-eu-main,web
+
+            """)
+        let summary = try harness.importFile(path)
+        #expect(summary.rowsAccepted == 3)
+        #expect(summary.warnings.contains { $0.contains("(2 in NOK, column lineItem/CurrencyCode) are stored as given") })
+        #expect(try harness.database.double("SELECT SUM(billed_cost_usd) FROM usage_cost") == 9.5)
+    }
+
     // MARK: Overlapping exports
 
     /// A month-to-date CUR: `hours` hourly vCPU lines for prod-eu/web from 10:00, each 1 vCPU-hour at `cost`.
