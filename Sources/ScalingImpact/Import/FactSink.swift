@@ -46,8 +46,12 @@ struct FactSink {
     var usage: [UsageKey: (amount: Double, cost: Double)] = [:]
     var metrics: [MetricKey: Double] = [:]
     var scalingEvents: [ScalingEventKey: ScalingEvent] = [:]
+    /// Latency histograms from the fast JMeter path, by series index (see FastJTLParser).
+    var denseLatency: (keys: [ServiceKey?], histograms: DenseLatencyHistograms)?
     var firstTs: Int64?
     var lastTs: Int64?
+    /// Seconds each entry of `minutes` covers: 60, or 3600 for an hour-grain Athena result (see LatencyOverlap).
+    var latencyPeriod: Int64 = 60
 
     mutating func see(_ ts: Int64) {
         if firstTs.map({ ts < $0 }) ?? true { firstTs = ts }
@@ -96,6 +100,9 @@ struct FactSink {
 
     /// Writes everything under `importID`, inside the caller's transaction.
     func write(to database: Database, importID: Int64) throws(StorageError) {
+        if let denseLatency {
+            try denseLatency.histograms.write(keys: denseLatency.keys, to: database, importID: importID)
+        }
         let minuteInsert = try database.cachedStatement(
             """
             INSERT INTO latency_minutes (environment, service, minute, import_id, request_count, timed_count,

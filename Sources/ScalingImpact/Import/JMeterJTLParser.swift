@@ -10,6 +10,10 @@ enum JMeterJTLParser {
         _ context: ParseContext, sink: inout FactSink, summary: inout ImportSummary, problems: inout RowProblems
     ) throws(ImportError) {
         let delimiter = try sniffDelimiter(path: context.path)
+        // Large plain files with epoch-millisecond times take the parallel byte-level path.
+        if try FastJTLParser.parse(context, delimiter: delimiter, sink: &sink, summary: &summary, problems: &problems) {
+            return
+        }
         var reader = try CSVReader(path: context.path, delimiter: delimiter)
         guard try reader.next() else {
             throw ImportError(.structure, path: context.path, message: "the file is empty")

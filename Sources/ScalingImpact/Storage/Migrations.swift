@@ -96,7 +96,19 @@ public enum Migrations {
         CREATE INDEX latency_minutes_by_import ON latency_minutes(import_id);
         CREATE INDEX latency_buckets_by_import ON latency_buckets(import_id);
         CREATE INDEX scaling_events_by_import ON scaling_events(import_id);
+        """,
         """
+        -- Version 2: the seconds a latency_minutes row (and its latency_buckets) covers. Local
+        -- imports write minutes (60); an hour-grain Athena result (scaling-impact athena-sql
+        -- latency --grain hour) writes one row per hour (3600) at the hour's start.
+        ALTER TABLE latency_minutes ADD COLUMN period_s INTEGER NOT NULL DEFAULT 60;
+        """,
+        """
+        -- Version 3: latency_buckets is the largest table (a row per bucket per minute); an index
+        -- on import_id doubled the cost of every import. Deletes go by its primary key prefix
+        -- (environment, service, minute), and deleting a whole import scans it (rare).
+        DROP INDEX IF EXISTS latency_buckets_by_import;
+        """,
     ]
 
     /// The schema version this build writes.
