@@ -48,7 +48,7 @@ public struct Demo: Sendable {
             summaries.append(summary)
         }
         let result = try Analyzer(configuration: configuration).analyze(database: database)
-        let reports = try ReportWriter(directory: outputDirectory).write(result, imports: try ImportRecord.all(in: database))
+        let reports = try ReportWriter(directory: outputDirectory).write(result, database: database)
         return Outcome(imports: summaries, result: result, reports: reports)
     }
 }

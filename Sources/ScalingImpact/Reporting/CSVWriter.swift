@@ -27,6 +27,33 @@ public enum CSVWriter {
         return text == "-0" ? "0" : text
     }
 
+    /// Like ``number(_:digits:)`` (at most `digits` decimals, trailing zeros dropped, no `-0`), but
+    /// without `String(format:)`, which is slow on Linux; for the large hourly files. The value is
+    /// rounded half away from zero after scaling, so a rare exact tie may round differently from
+    /// `printf`; both are deterministic.
+    public static func decimal(_ value: Double?, digits: Int) -> String {
+        guard let value, value.isFinite else { return "" }
+        let digits = max(0, min(9, digits))
+        var unit: Int64 = 1
+        for _ in 0..<digits { unit *= 10 }
+        let scaled = (abs(value) * Double(unit)).rounded()
+        guard scaled < 9e15 else { return number(value, digits: digits) }
+        let n = Int64(scaled)
+        guard n != 0 else { return "0" }
+        var fraction = n % unit
+        var width = digits
+        while width > 0 && fraction % 10 == 0 {
+            fraction /= 10
+            width -= 1
+        }
+        var text = (value < 0 ? "-" : "") + String(n / unit)
+        if width > 0 {
+            let digitsText = String(fraction)
+            text += "." + String(repeating: "0", count: width - digitsText.count) + digitsText
+        }
+        return text
+    }
+
     /// A record: fields joined by commas, CRLF-terminated as RFC 4180 says.
     public static func record(_ fields: [String]) -> String {
         fields.joined(separator: ",") + "\r\n"
