@@ -16,7 +16,7 @@ struct ScalingImpactCommand: ParsableCommand {
             invalid, 4 database error, 5 database or folder read-only, 6 disk full, 7 database from
             a newer scaling-impact, 8 database locked by another process, 64 usage error.
             """,
-        subcommands: [Init.self, Import.self, Status.self, Report.self, Demo.self, GenerateSample.self]
+        subcommands: [Init.self, Import.self, Status.self, Report.self, Demo.self, GenerateSample.self, AthenaSQL.self]
     )
 }
 

@@ -31,6 +31,10 @@ public enum ImportFormat: String, CaseIterable, Sendable, CustomStringConvertibl
     case locustStats = "locust-stats"
     /// Locust `--csv` `*_failures.csv`: recognised, imports nothing.
     case locustFailures = "locust-failures"
+    /// The result CSV of `scaling-impact athena-sql latency` (latency histograms reduced in Athena).
+    case athenaLatency = "athena-latency"
+    /// The result CSV of `scaling-impact athena-sql cost` (Fargate usage and cost per hour from a CUR table).
+    case athenaCost = "athena-cost"
 
     public var description: String { rawValue }
 
@@ -61,6 +65,8 @@ public enum ImportFormat: String, CaseIterable, Sendable, CustomStringConvertibl
             return .locustStats
         }
         if firstLine.hasPrefix("Method,Name,Error,Occurrences") { return .locustFailures }
+        if firstLine.contains("latency_sum_us") && firstLine.contains("period_start") { return .athenaLatency }
+        if firstLine.contains("billed_cost_usd") && firstLine.contains("usage_kind") { return .athenaCost }
         if firstLine.contains("lineItem/UsageType") || firstLine.contains("lineItem/UnblendedCost") { return .curLegacy }
         if firstLine.contains("line_item_usage_type") || firstLine.contains("line_item_unblended_cost") { return .curSnakeCase }
         if firstLine.contains("BilledCost") && firstLine.contains("ChargePeriodStart") { return .focus }

@@ -199,6 +199,10 @@ public struct Importer {
             try ScalingEventsParser.parseScalingActivities(context, sink: &sink, summary: &summary, problems: &problems)
         case .ecsServiceEvents:
             try ScalingEventsParser.parseServiceEvents(context, sink: &sink, summary: &summary, problems: &problems)
+        case .athenaLatency:
+            try AthenaResultParser.parseLatency(context, sink: &sink, summary: &summary, problems: &problems)
+        case .athenaCost:
+            try AthenaResultParser.parseCost(context, sink: &sink, summary: &summary, problems: &problems)
         }
         summary.rowsRejected = problems.count
         summary.problems = problems.listed
@@ -219,6 +223,7 @@ public struct Importer {
         }
         let finalSummary = summary
         var overlap = CostOverlap.Outcome()
+        var latencyOverlap = LatencyOverlap.Outcome()
         let storedMeanwhile = try database.transaction { () throws -> Bool in
             // Another process may have imported the same content since the check above; the
             // write lock held here makes this second check final.
@@ -226,6 +231,7 @@ public struct Importer {
                 return true
             }
             overlap = try CostOverlap.resolve(&sink, replace: options.replace, database: database)
+            latencyOverlap = try LatencyOverlap.resolve(&sink, format: format, replace: options.replace, database: database)
             try database.cachedStatement(
                 """
                 INSERT INTO imports (path, sha256, format, environment, service, rows_accepted, rows_rejected,
@@ -240,7 +246,9 @@ public struct Importer {
                 finalSummary.firstTs.map(SQLValue.integer) ?? .null, finalSummary.lastTs.map(SQLValue.integer) ?? .null,
                 .integer(Int64(Date().timeIntervalSince1970)),
             ])
-            try sink.write(to: database, importID: database.lastInsertRowID)
+            let importID = database.lastInsertRowID
+            try sink.write(to: database, importID: importID)
+            try LatencyOverlap.recordPeriods(of: sink, importID: importID, database: database)
             return false
         }
         if storedMeanwhile {
@@ -249,6 +257,7 @@ public struct Importer {
             return already
         }
         overlap.apply(to: &summary)
+        latencyOverlap.apply(to: &summary)
         return summary
     }
 

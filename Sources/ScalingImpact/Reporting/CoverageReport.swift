@@ -91,10 +91,13 @@ public struct CoverageReport: Sendable, Equatable {
         try database.makeStatement(
             "SELECT environment, service, metric, MIN(period_s) FROM metric_points GROUP BY 1, 2, 3"
         ).forEachRow { row in metricPeriods[id(row.string(0), row.string(1), row.string(2))] = row.int(3) }
+        // Latency rows are minutes, or hours from an hour-grain Athena result: gaps are judged by the coarsest.
+        try database.makeStatement("SELECT environment, service, MAX(period_s) FROM latency_minutes GROUP BY 1, 2")
+            .forEachRow { row in metricPeriods[id(row.string(0), row.string(1), "latency")] = row.int(2) }
         // Each query yields (environment, service, source, time, rows at that time), ordered by time within a line.
         let queries: [(sql: String, period: Int64?)] = [
             ("SELECT environment, service, 'cost', hour, COUNT(*) FROM usage_cost GROUP BY 1, 2, 4 ORDER BY 1, 2, 4", 3600),
-            ("SELECT environment, service, 'latency', minute, COUNT(*) FROM latency_minutes GROUP BY 1, 2, 4 ORDER BY 1, 2, 4", 60),
+            ("SELECT environment, service, 'latency', minute, COUNT(*) FROM latency_minutes GROUP BY 1, 2, 4 ORDER BY 1, 2, 4", nil),
             ("SELECT environment, service, 'scaling', ts, COUNT(*) FROM scaling_events GROUP BY 1, 2, 4 ORDER BY 1, 2, 4", 0),
             ("SELECT environment, service, metric, ts, COUNT(*) FROM metric_points GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4", nil),
         ]
