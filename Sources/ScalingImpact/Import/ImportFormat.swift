@@ -18,6 +18,8 @@ public enum ImportFormat: String, CaseIterable, Sendable, CustomStringConvertibl
     case scalingActivities = "scaling-activities"
     /// `aws ecs describe-services` JSON output, for its service events.
     case ecsServiceEvents = "ecs-service-events"
+    /// The JSON manifest of a CUR delivery: recognised so that a billing folder imports cleanly; imports nothing.
+    case curManifest = "cur-manifest"
 
     /// JMeter results, XML (`<testResults>` with `<httpSample .../>` elements).
     case jmeterXML = "jmeter-xml"
@@ -48,6 +50,9 @@ public enum ImportFormat: String, CaseIterable, Sendable, CustomStringConvertibl
             if text.contains("\"Datapoints\"") && text.contains("\"Label\"") { return .cloudWatchGetMetricStatistics }
             if text.contains("\"ScalingActivities\"") { return .scalingActivities }
             if text.contains("\"services\"") && text.contains("\"events\"") { return .ecsServiceEvents }
+            if text.contains("\"reportKeys\"") || (text.contains("\"dataFiles\"") && text.contains("\"billingPeriod\"")) {
+                return .curManifest
+            }
             return nil
         }
         if trimmed.first == "<" {

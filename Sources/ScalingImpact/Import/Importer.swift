@@ -199,6 +199,8 @@ public struct Importer {
             try ScalingEventsParser.parseScalingActivities(context, sink: &sink, summary: &summary, problems: &problems)
         case .ecsServiceEvents:
             try ScalingEventsParser.parseServiceEvents(context, sink: &sink, summary: &summary, problems: &problems)
+        case .curManifest:
+            try CURManifestParser.parse(context, sink: &sink, summary: &summary, problems: &problems)
         case .athenaLatency:
             try AthenaResultParser.parseLatency(context, sink: &sink, summary: &summary, problems: &problems)
         case .athenaCost:

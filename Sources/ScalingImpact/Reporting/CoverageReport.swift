@@ -194,7 +194,8 @@ public struct CoverageReport: Sendable, Equatable {
     /// The source a format's rows feed, for rows that are not facts.
     static func sourceFamily(format: String) -> String {
         switch format {
-        case "cur-legacy", "cur2", "focus": "cost"
+        case "cur-legacy", "cur2", "focus", "cur-manifest": "cost"
+        case _ where format.hasSuffix("-cost"): "cost"
         case "scaling-activities", "ecs-service-events": "scaling"
         case _ where format.hasPrefix("cloudwatch") || format == "metrics-csv": "metrics"
         default: "latency"

@@ -331,6 +331,24 @@ import Testing
         #expect(try harness.database.double("SELECT SUM(billed_cost_usd) FROM usage_cost") == 9.5)
     }
 
+    @Test func aCURManifestInABillingFolderImportsNothingAndSaysWhatItIs() throws {
+        let harness = try ImportHarness()
+        let scratch = try ScratchDirectory()
+        let manifest = """
+            {"assemblyId": "a1b2", "reportName": "cur", "compression": "GZIP", "contentType": "text/csv",
+             "billingPeriod": {"start": "20261001T000000.000Z", "end": "20261101T000000.000Z"},
+             "reportKeys": ["cur/cur/20261001-20261101/a1b2/cur-00001.csv.gz", "cur/cur/20261001-20261101/a1b2/cur-00002.csv.gz"]}
+            """
+        let summary = try harness.importFile(try scratch.write("cur-Manifest.json", manifest))
+        #expect(summary.format == .curManifest)
+        #expect(summary.rowsAccepted == 0)
+        #expect(
+            summary.warnings == [
+                "a CUR delivery manifest (no line items): it lists 2 report files of delivery a1b2 for the billing period "
+                    + "20261001T000000.000Z to 20261101T000000.000Z; import those files, the newest delivery with --replace"
+            ])
+    }
+
     // MARK: Overlapping exports
 
     /// A month-to-date CUR: `hours` hourly vCPU lines for prod-eu/web from 10:00, each 1 vCPU-hour at `cost`.
