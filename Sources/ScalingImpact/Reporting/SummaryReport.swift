@@ -196,9 +196,9 @@ public enum SummaryReport {
             s += inside ? ", inside the \(budget) budget" : ", over the \(budget) budget"
             if let low = cost.ciLow, let high = cost.ciHigh, let text = range(cost) {
                 if inside && high >= c.costBudgetPct {
-                    s += "; week-to-week swings are large, though, and the \(level) range of the change (\(text)) reaches past it"
+                    s += ", though the \(level) range of the change (\(text)) reaches the budget, so it could still be exceeded"
                 } else if !inside && low < c.costBudgetPct {
-                    s += "; the \(level) range of the change (\(text)) reaches below it, though"
+                    s += ", though the \(level) range of the change (\(text)) reaches below it"
                 } else {
                     s += " (\(level) range \(text))"
                 }

@@ -183,7 +183,7 @@ struct SummaryReportTests {
         let first = SummaryReport.sentences(Self.result(environments: ["prod"], rows: rows)).first ?? ""
         #expect(first.hasPrefix("Billed Fargate cost went up 6.0% across all environments"))
         #expect(first.contains("inside the 10% budget"))
-        #expect(first.contains("(−3.0% to +18.0%) reaches past it"))
+        #expect(first.contains("inside the 10% budget, though the 95% range of the change (−3.0% to +18.0%) reaches the budget"))
     }
 
     @Test("a change just under the budget does not round onto it", arguments: [
