@@ -268,8 +268,32 @@ struct DenseLatencyHistograms: Sendable {
         if let t = other.lastTime { see(t) }
     }
 
+    /// The same histograms with every label of one (environment, service) merged into one series:
+    /// many labels (`web GET /a`, `web GET /b`) map to the same service.
+    func mergedBySeries(keys: [ServiceKey?]) -> DenseLatencyHistograms {
+        var canonical: [ServiceKey: Int32] = [:]
+        var target = [Int32](repeating: -1, count: keys.count)
+        for (index, key) in keys.enumerated() {
+            guard let key else { continue }
+            if let first = canonical[key] { target[index] = first } else {
+                canonical[key] = Int32(index)
+                target[index] = Int32(index)
+            }
+        }
+        guard target.enumerated().contains(where: { $0.element >= 0 && Int($0.element) != $0.offset }) else { return self }
+        var relabelled = self
+        for i in relabelled.slots.indices where relabelled.slots[i].series >= 0 {
+            let t = target[Int(relabelled.slots[i].series)]
+            if t >= 0 { relabelled.slots[i].series = t }
+        }
+        var merged = DenseLatencyHistograms()
+        merged.merge(DenseLatencyHistograms(slots: relabelled.slots, index: [:], firstTime: firstTime, lastTime: lastTime))
+        return merged
+    }
+
     /// Writes every slot of a mapped series under `importID`.
     func write(keys: [ServiceKey?], to database: Database, importID: Int64) throws(StorageError) {
+        let slots = mergedBySeries(keys: keys).slots
         let minuteInsert = try database.cachedStatement(
             """
             INSERT INTO latency_minutes (environment, service, minute, import_id, request_count, timed_count,
