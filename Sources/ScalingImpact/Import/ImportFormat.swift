@@ -58,7 +58,8 @@ public enum ImportFormat: String, CaseIterable, Sendable, CustomStringConvertibl
         if trimmed.first == "<" {
             return text.contains("<testResults") ? .jmeterXML : nil
         }
-        let firstLine = text.prefix { $0 != "\n" && $0 != "\r" }
+        // `isNewline`, not `== "\n"`: Swift reads CRLF as one Character, which equals neither "\n" nor "\r".
+        let firstLine = text.prefix { !$0.isNewline }
         if isALBLogLine(firstLine) { return .albAccessLog }
         if firstLine.hasPrefix("metric_name,timestamp,metric_value") { return .k6CSV }
         if firstLine.hasPrefix("Timestamp,User Count,") && firstLine.contains("Total Request Count") {

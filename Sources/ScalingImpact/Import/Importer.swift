@@ -214,7 +214,8 @@ public struct Importer {
         if problems.count > 0 && Double(problems.count) > options.maxBadRowsFraction * Double(total) {
             let first = problems.listed.first
             throw ImportError(
-                .values, path: path, line: first?.line,
+                // JSON formats have no line of a bad value (they list it as line 0): leave the line out then.
+                .values, path: path, line: first.flatMap { $0.line > 0 ? $0.line : nil },
                 message: "\(first?.message ?? "bad value"); \(problems.count) of \(total) rows have bad values, "
                     + "more than the \(Self.percent(options.maxBadRowsFraction)) allowed",
                 hint: "fix the rows, or raise --max-bad-rows to import the others")
@@ -313,6 +314,8 @@ public struct Importer {
             throw ImportError(.structure, path: path, message: "the file is empty", hint: "check the export")
         }
         guard let format = ImportFormat.detect(prefix: Array(prefix[0..<n])) else {
+            // A truncated gzip may inflate to too little to recognise: report the truncation, not the format.
+            if source.isCompressed { while try source.read(into: &prefix) > 0 {} }
             throw ImportError(
                 .structure, path: path, line: 1,
                 message: "the format is not recognised",
