@@ -57,7 +57,7 @@ struct ReliabilityTests {
         }
         let total = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
         var killedWhileRunning = 0
-        for fraction in [0.15, 0.5, 0.8, 0.97] {
+        for fraction in [0.1, 0.35, 0.6, 0.85] {
             let process = Process()
             process.executableURL = try CLIRunner.executable
             process.arguments = ["import", "--environment", "staging", "big.jtl"]
@@ -76,11 +76,15 @@ struct ReliabilityTests {
                 #expect(try Self.snapshot(db) == before, "a killed import at \(fraction) left rows behind")
             }
         }
-        #expect(killedWhileRunning >= 3)
+        #expect(killedWhileRunning >= 2)
+        // The re-run imports the file, unless the last run escaped its kill and finished it.
         let rerun = try CLIRunner.run(["import", "--environment", "staging", "big.jtl"], in: dir)
         #expect(rerun.status == 0, "\(rerun.stderr)")
-        #expect(rerun.stdout.contains("400000 rows imported"))
+        #expect(rerun.stdout.contains("400000 rows imported") || (killedWhileRunning < 4 && rerun.stdout.contains("already imported")))
         #expect(try Self.integrityCheck(db) == "ok")
+        let database = try Database(path: db)
+        #expect(try database.makeStatement("SELECT sum(request_count) FROM latency_minutes").query() == [[.integer(402_000)]])
+        #expect(try database.makeStatement("SELECT count(*) FROM imports").query() == [[.integer(2)]])
     }
 
     @Test("status and report during an import read a consistent snapshot and never fail with 'database is locked'")
