@@ -147,6 +147,15 @@ enum AthenaResultParser {
                 problems.add(line: line, "a bucket row whose bucket, latency sum, minimum or maximum is missing or not whole microseconds")
                 continue
             }
+            // Both ends of a bucket row lie in its bucket, unless the query used another mapping.
+            guard LatencyHistogram.bucket(for: Double(low) / 1000) == index, LatencyHistogram.bucket(for: Double(high) / 1000) == index
+            else {
+                throw ImportError(
+                    .structure, path: path, line: line, column: bucketColumn + 1,
+                    message: "bucket \(index) does not hold its minimum \(low) µs and maximum \(high) µs: the query computed "
+                        + "buckets with another mapping than this importer's (ceil(ln(ms) / ln(γ)), γ = 1.005/0.995)",
+                    hint: "print the query again with this scaling-impact (athena-sql latency) and run it again")
+            }
             var period = periods[key] ?? Period()
             period.requests += requests
             period.errors += errors

@@ -41,6 +41,6 @@ struct MappingSQL {
             }
         }
         guard !branches.isEmpty else { return "CAST(NULL AS VARCHAR)" }
-        return "CASE\n" + branches.map { "        " + $0 }.joined(separator: "\n") + "\n      END"
+        return "CASE\n" + branches.map { "      " + $0 }.joined(separator: "\n") + "\n    END"
     }
 }

@@ -94,6 +94,21 @@ import Testing
         let athena = try Stored(outcome.athena.database, period: period)
         #expect(local == athena, "\(local.differences(from: athena))", sourceLocation: sourceLocation)
         #expect(!local.buckets.isEmpty, sourceLocation: sourceLocation)
+        // What the analysis reads (hourly histograms and request counts) is the same, so every
+        // latency percentile, request count and 5xx rate in a report is too.
+        let localFacts = try Facts.load(from: outcome.local.database, start: 0, end: Int64.max / 2)
+        let athenaFacts = try Facts.load(from: outcome.athena.database, start: 0, end: Int64.max / 2)
+        #expect(Set(localFacts.series.keys) == Set(athenaFacts.series.keys), sourceLocation: sourceLocation)
+        for (key, series) in localFacts.series {
+            let other = athenaFacts.series[key]
+            #expect(series.requestsByHour.mapValues { [$0.requests, $0.errors] } == other?.requestsByHour.mapValues { [$0.requests, $0.errors] })
+            for (hour, histogram) in series.latencyByHour {
+                let mirror = other?.latencyByHour[hour]
+                #expect(histogram.buckets == mirror?.buckets, "\(key) \(hour)", sourceLocation: sourceLocation)
+                #expect(histogram.count == mirror?.count && histogram.min == mirror?.min && histogram.max == mirror?.max)
+                for q in [0.5, 0.95, 0.99] { #expect(histogram.quantile(q) == mirror?.quantile(q)) }
+            }
+        }
     }
 
     @Test func sampleLogsGiveTheSameHistogramsAsTheLocalImporter() throws {

@@ -22,7 +22,7 @@ struct DuckDBRunner {
     let scratch: ScratchDirectory
 
     /// Whether a missing engine fails the test (CI) rather than skipping it.
-    static var isRequired: Bool { ProcessInfo.processInfo.environment["CI"] == "true" }
+    static var isRequired: Bool { ["true", "1"].contains(ProcessInfo.processInfo.environment["CI"] ?? "") }
 
     /// A runner, or nil (with the reason printed) when python3 with duckdb is not available outside CI.
     static func make(scratch: ScratchDirectory, sourceLocation: SourceLocation = #_sourceLocation) throws -> DuckDBRunner? {
