@@ -72,9 +72,9 @@ public struct AthenaLatencyQuery: Sendable {
         }
         for (option, value) in [("--from", range.start), ("--to", range.end)] where value % period != 0 {
             throw AthenaSQLError(
-                message: "\(option) \(UTCTime.iso8601(value)) is not the start of a \(name)",
+                message: "\(option) \(UTCTime.iso8601(value)) is not the start of \(name == "hour" ? "an" : "a") \(name)",
                 hint: "periods are imported whole, so that none is counted partly from Athena and partly from "
-                    + "elsewhere; round it to a \(name) boundary")
+                    + "elsewhere; round it to \(name == "hour" ? "an" : "a") \(name) boundary")
         }
     }
 

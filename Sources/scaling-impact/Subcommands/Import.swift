@@ -24,7 +24,9 @@ struct Import: ParsableCommand {
         help: """
             The cost files are newer exports of their period (CUR is restated during the month): their \
             hourly cost rows replace earlier imports' rows for the same environments and hours. Without \
-            it, hours already imported from another file are kept and skipped in this one.
+            it, hours already imported from another file are kept and skipped in this one. Likewise for \
+            latency periods held by both an Athena result (athena-sql) and local logs: with it the file's \
+            periods replace the stored ones.
             """)
     var replace = false
 

@@ -144,7 +144,7 @@ import Testing
 
     @Test(arguments: [
         (TimeWindow(start: 1_790_812_830, end: 1_790_899_200), AthenaLatencyQuery.Grain.minute, "--from 2026-10-01T00:00:30Z is not the start of a minute"),
-        (TimeWindow(start: 1_790_812_800, end: 1_790_813_400), .hour, "--to 2026-10-01T00:10:00Z is not the start of a hour"),
+        (TimeWindow(start: 1_790_812_800, end: 1_790_813_400), .hour, "--to 2026-10-01T00:10:00Z is not the start of an hour"),
         (TimeWindow(start: 1_790_812_800, end: 1_790_812_800), .minute, "--to must be after --from"),
     ])
     func rangesMustBeWholePeriods(range: TimeWindow, grain: AthenaLatencyQuery.Grain, message: String) {
