@@ -24,6 +24,9 @@ import Testing
 
     static var configurationText: String {
         """
+        [criteria]
+        bootstrap_resamples = 200
+
         [[environments]]
         name = \(toml(environmentA))
         region = "us-east-1"
@@ -77,25 +80,47 @@ import Testing
         return lines.joined(separator: "\r\n") + "\r\n"
     }
 
-    /// Imports the hostile data and writes the reports; returns each file's relative path and content.
-    static func reports() throws -> [(name: String, text: String)] {
-        let configuration = try Configuration.parse(configurationText)
-        #expect(configuration.environments.map(\.name) == [environmentA, environmentB])
-        #expect(configuration.services.map(\.name) == [serviceA, serviceB])
+    /// A report file: its path under the report folder and its content.
+    struct ReportFile: Sendable {
+        var name: String
+        var text: String
+    }
+
+    /// Imports the hostile data into `database` and checks it arrived under the names as written.
+    static func importHostileData(_ configuration: Configuration, into database: Database) throws {
         let scratch = try ScratchDirectory()
-        let database = try Database(path: ":memory:")
         let path = try scratch.write(fileName, metrics())
         let summary = try Importer(database: database, configuration: configuration).importFile(path: path, options: ImportOptions())
-        #expect(summary.rowsAccepted == 4 * 2 * 18 * 288)
-        #expect(summary.rowsUnmapped == 0)
+        guard summary.rowsAccepted == 4 * 2 * 18 * 288, summary.rowsUnmapped == 0 else {
+            throw ImportError(.values, path: path, message: "unexpected import: \(summary)")
+        }
+    }
+
+    /// The reports of the hostile rollout, made once for every test here (the analysis takes a few seconds).
+    static let made: Result<[ReportFile], any Error> = Result {
+        let configuration = try Configuration.parse(configurationText)
+        let database = try Database(path: ":memory:")
+        try importHostileData(configuration, into: database)
+        let result = try Analyzer(configuration: configuration).analyze(database: database)
+        let scratch = try ScratchDirectory()
+        let folder = scratch.path("reports")
+        let written = try ReportWriter(directory: folder).write(result, database: database)
+        return try written.map { ReportFile(name: String($0.dropFirst(folder.count + 1)), text: try String(contentsOfFile: $0, encoding: .utf8)) }
+    }
+
+    static func reports() throws -> [ReportFile] { try made.get() }
+
+    @Test func hostileNamesParseImportAndAreStoredExactly() throws {
+        let configuration = try Configuration.parse(Self.configurationText)
+        #expect(configuration.environments.map(\.name) == [Self.environmentA, Self.environmentB])
+        #expect(configuration.services.map(\.name) == [Self.serviceA, Self.serviceB])
+        let database = try Database(path: ":memory:")
+        try Self.importHostileData(configuration, into: database)
         // Bound parameters store the names exactly as written.
         let stored = try database.makeStatement("SELECT DISTINCT environment, service FROM metric_points ORDER BY 1, 2").query()
         #expect(stored.count == 4)
-        #expect(stored.contains([.text(environmentB), .text(serviceA)]))
-        let result = try Analyzer(configuration: configuration).analyze(database: database)
-        let folder = scratch.path("reports")
-        let written = try ReportWriter(directory: folder).write(result, database: database)
-        return try written.map { (String($0.dropFirst(folder.count + 1)), try String(contentsOfFile: $0, encoding: .utf8)) }
+        #expect(stored.contains([.text(Self.environmentB), .text(Self.serviceA)]))
+        #expect(stored.contains([.text(Self.environmentA), .text(Self.serviceB)]))
     }
 
     @Test func hostileNamesAreEscapedInEveryReportFile() throws {
@@ -195,6 +220,37 @@ import Testing
         #expect(cells.contains("'" + Self.environmentB))
         #expect(cells.contains("'" + Self.serviceA))
         #expect(cells.contains("'" + Self.serviceB))
+    }
+}
+
+/// All SQL the tool runs binds its values: no SQL literal passed to the database wrapper interpolates anything
+/// but the two constants below (an integer schema version, and table names from a literal list).
+@Suite struct BoundParameterTests {
+    static let allowed: Set<String> = ["\\(step + 1)", "\\(table)"]
+
+    @Test func noSQLLiteralInterpolatesData() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().deletingLastPathComponent()
+        let sources = root.appendingPathComponent("Sources")
+        let files = try #require(FileManager.default.subpaths(atPath: sources.path)).filter { $0.hasSuffix(".swift") }
+        let call = try Regex(#"(makeStatement|cachedStatement|execute|prepare)\(\s*("""[\s\S]*?"""|"(?:[^"\\\n]|\\.)*")"#)
+        let interpolation = try Regex(#"\\\([^)]*\)"#)
+        var literals = 0
+        var found: [String] = []
+        var seenAllowed: Set<String> = []
+        for file in files {
+            let text = try String(contentsOf: sources.appendingPathComponent(file), encoding: .utf8)
+            for match in text.matches(of: call) {
+                literals += 1
+                for part in match.output[0].substring?.matches(of: interpolation) ?? [] {
+                    let piece = String(text[part.range])
+                    if Self.allowed.contains(piece) { seenAllowed.insert(piece) } else { found.append("\(file): \(piece)") }
+                }
+            }
+        }
+        #expect(literals > 40, "the scan finds the SQL")
+        #expect(seenAllowed == Self.allowed, "the scan sees interpolations")
+        #expect(found.isEmpty, "SQL built by interpolation: \(found)")
     }
 }
 
