@@ -269,3 +269,56 @@ func gzip(_ bytes: [UInt8]) throws -> [UInt8] {
     process.waitUntilExit()
     return Array(try Data(contentsOf: URL(fileURLWithPath: path + ".gz")))
 }
+
+/// The worst inputs through the built `scaling-impact import`, each with a deadline: the tool exits (no signal,
+/// no hang) with a non-zero status and an error naming the file.
+@Suite struct BadInputCommandLineTests {
+    static let inputs = [
+        "jtl-binary-junk.csv", "jtl-unbalanced-quote.csv", "cur-legacy-truncated.csv.gz", "alb-truncated.log.gz",
+        "cw-data-truncated.json", "jtl-xml-truncated.jtl", "cw-data-mismatched-arrays.json", "alb-unbalanced-quote.log",
+    ]
+
+    /// `scaling-impact` next to the test bundle (SwiftPM puts every product in one folder).
+    static func executable() throws -> URL {
+        let url = Bundle.module.bundleURL.deletingLastPathComponent().appendingPathComponent("scaling-impact")
+        try #require(FileManager.default.isExecutableFile(atPath: url.path), "build the package first: \(url.path)")
+        return url
+    }
+
+    /// Runs the tool in `directory`; kills it (the process this test started) when it outlives `deadline` seconds.
+    static func run(_ arguments: [String], in directory: URL, deadline: Double = 120) throws -> (status: Int32, exited: Bool, stderr: String) {
+        let process = Process()
+        process.executableURL = try executable()
+        process.arguments = arguments
+        process.currentDirectoryURL = directory
+        let errPath = directory.appendingPathComponent("stderr-\(UUID().uuidString).txt")
+        #expect(FileManager.default.createFile(atPath: errPath.path, contents: nil))
+        let err = try FileHandle(forWritingTo: errPath)
+        defer { try? err.close() }
+        process.standardError = err
+        process.standardOutput = FileHandle.nullDevice
+        let done = DispatchSemaphore(value: 0)
+        process.terminationHandler = { _ in done.signal() }
+        try process.run()
+        if done.wait(timeout: .now() + deadline) == .timedOut {
+            process.terminate()
+            done.wait()
+            Issue.record("\(arguments) did not finish within \(deadline) s")
+        }
+        let stderr = String(decoding: (try? Data(contentsOf: errPath)) ?? Data(), as: UTF8.self)
+        return (process.terminationStatus, process.terminationReason == .exit, stderr)
+    }
+
+    @Test func worstInputsEndWithALocatedErrorAndNoSignal() throws {
+        let scratch = try ScratchDirectory()
+        #expect(try Self.run(["init"], in: scratch.url).status == 0)
+        let folder = try TestFixtures.folder().appendingPathComponent("bad")
+        for name in Self.inputs {
+            let path = folder.appendingPathComponent(name).path
+            let outcome = try Self.run(["import", "--environment", "prod-eu", "--service", "web", path], in: scratch.url)
+            #expect(outcome.exited, "\(name) ended by a signal: \(outcome.stderr)")
+            #expect(outcome.status != 0, "\(name)")
+            #expect(outcome.stderr.contains(name), "\(name): \(outcome.stderr)")
+        }
+    }
+}
