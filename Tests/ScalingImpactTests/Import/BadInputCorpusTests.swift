@@ -226,7 +226,7 @@ struct BadInput: Sendable, CustomTestStringConvertible {
 
     @Test func gzipOfJunkIsNotRecognised() throws {
         let scratch = try ScratchDirectory()
-        let path = try scratch.write("junk.csv.gz", bytes: try gzip(Self.junk(4096, seed: 7)))
+        let path = try scratch.write("junk.csv.gz", bytes: try gzipWithSystemTool(Self.junk(4096, seed: 7)))
         try Self.check(BadInput("junk.csv.gz", .rejected(.structure, line: 1, column: nil, message: Self.notRecognised)), path: path)
     }
 
@@ -259,7 +259,7 @@ struct BadInput: Sendable, CustomTestStringConvertible {
 }
 
 /// gzip of `bytes` via the system's zlib-backed `gzip` tool.
-func gzip(_ bytes: [UInt8]) throws -> [UInt8] {
+func gzipWithSystemTool(_ bytes: [UInt8]) throws -> [UInt8] {
     let scratch = try ScratchDirectory()
     let path = try scratch.write("in", bytes: bytes)
     let process = Process()
