@@ -166,7 +166,8 @@ enum AthenaResultParser {
             period.buckets[index, default: 0] += requests
             periods[key] = period
         }
-        for (key, period) in periods {
+        // Moved period by period, so that a large result is not held twice at its peak.
+        while let (key, period) = periods.popFirst() {
             var minute = FactSink.Minute()
             minute.requests = period.requests
             minute.errors = period.errors
