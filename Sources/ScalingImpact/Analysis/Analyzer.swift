@@ -1,3 +1,19 @@
+import Dispatch
+
+/// Coverage of one source of data in the before and after windows (0...1).
+public struct WindowCoverage: Sendable, Equatable {
+    /// Share of the before window covered.
+    public var before: Double
+    /// Share of the after window covered.
+    public var after: Double
+
+    /// Creates a coverage pair.
+    public init(before: Double, after: Double) {
+        self.before = before
+        self.after = after
+    }
+}
+
 /// The windows of one environment and how much of them the data covers.
 public struct EnvironmentWindows: Sendable, Equatable {
     /// Environment name.
@@ -10,10 +26,23 @@ public struct EnvironmentWindows: Sendable, Equatable {
     public var after: TimeWindow
     /// Share of each window's time with running-task data, per service.
     public var taskCoverage: [String: (before: Double, after: Double)]
+    /// Coverage per service and source: `tasks` (share of the time), `requests`, `latency`,
+    /// `cost` and `cpu` (share of the hours with data). A source under the configured minimum
+    /// makes the figures that depend on it NO DATA.
+    public var coverage: [String: [String: WindowCoverage]] = [:]
+
+    /// The sources in ``coverage``, in report order.
+    public static let sources = ["tasks", "requests", "latency", "cost", "cpu"]
+
+    /// Whether both windows are whole weeks, so that every weekday (and weekend day) counts
+    /// equally before and after. Other lengths compare different mixes of busy and quiet days.
+    public var isWholeWeeks: Bool {
+        before.duration > 0 && before.duration % 604_800 == 0 && after.duration > 0 && after.duration % 604_800 == 0
+    }
 
     public static func == (lhs: EnvironmentWindows, rhs: EnvironmentWindows) -> Bool {
         lhs.environment == rhs.environment && lhs.before == rhs.before && lhs.after == rhs.after
-            && lhs.changeAt == rhs.changeAt
+            && lhs.changeAt == rhs.changeAt && lhs.coverage == rhs.coverage
             && lhs.taskCoverage.keys.sorted() == rhs.taskCoverage.keys.sorted()
             && lhs.taskCoverage.allSatisfy { k, v in rhs.taskCoverage[k].map { $0 == v } ?? false }
     }
@@ -29,6 +58,8 @@ public struct AnalysisResult: Sendable {
     public var bootstrap: BlockBootstrap
     /// The configuration the analysis used.
     public var configuration: Configuration
+    /// Difference-in-differences estimates against environments not yet changed, in rollout order.
+    public var controls: [ControlComparison] = []
 
     /// The row for (environment, service, metric).
     public func row(_ environment: String, _ service: String, _ metric: String) -> MetricRow? {
@@ -42,18 +73,24 @@ public struct Analyzer: Sendable {
     /// The rollout and its criteria.
     public var configuration: Configuration
     /// The bootstrap for intervals.
-    public var bootstrap = BlockBootstrap()
+    public var bootstrap: BlockBootstrap
 
-    /// Creates an analyzer.
-    public init(configuration: Configuration, bootstrap: BlockBootstrap = BlockBootstrap()) {
+    /// Creates an analyzer; without `bootstrap`, the configuration's resamples, block length and
+    /// confidence level are used.
+    public init(configuration: Configuration, bootstrap: BlockBootstrap? = nil) {
         self.configuration = configuration
-        self.bootstrap = bootstrap
+        let c = configuration.criteria
+        self.bootstrap =
+            bootstrap
+            ?? BlockBootstrap(
+                resamples: c.bootstrapResamples, blockLength: c.bootstrapBlockHours, confidence: c.confidencePct / 100)
     }
 
-    /// The time range the analysis reads: from the earliest before window to the latest after window.
+    /// The time range the analysis reads: from the earliest before window, less one more
+    /// before-window length for the control environments' pre-trend check, to the latest after window.
     public var range: TimeWindow {
         let windows = configuration.environments.map { configuration.windows(for: $0) }
-        let start = windows.map(\.before.start).min() ?? 0
+        let start = windows.map { $0.before.start - $0.before.duration }.min() ?? 0
         let end = windows.map(\.after.end).max() ?? 0
         return TimeWindow(start: start, end: end)
     }
@@ -68,90 +105,141 @@ public struct Analyzer: Sendable {
         return analyze(facts: facts)
     }
 
+    /// One series' figures over `window`.
+    func figures(_ facts: Facts, environment: Configuration.Environment, service: Configuration.Service, window: TimeWindow)
+        -> WindowFigures
+    {
+        let key = ServiceKey(environment: environment.name, service: service.name)
+        let price = configuration.price(region: environment.region)
+        let c = configuration.criteria
+        return WindowFigures(
+            facts: facts.series[key] ?? SeriesFacts(), window: window, maxCapacity: service.maxCapacity,
+            flappingWindowSeconds: Int64(c.flappingWindowMinutes * 60),
+            taskHourUSD: price.map { service.vcpu * $0.vcpuHourUSD + service.memoryGB * $0.gbHourUSD },
+            cpuThresholdPct: c.cpuTargetPct + Self.cpuMarginPoints)
+    }
+
+    /// An environment's total over `window`: its services' figures added hour by hour.
+    func totalFigures(_ facts: Facts, environment: Configuration.Environment, window: TimeWindow) -> WindowFigures {
+        WindowFigures.total(
+            configuration.services.map { figures(facts, environment: environment, service: $0, window: window) }, window: window)
+    }
+
+    /// Points above the CPU target at which time counts as "above target".
+    static let cpuMarginPoints = 10.0
+
+    /// One table of rows to build: a service, an environment's total or the rollout total.
+    struct Group: Sendable {
+        var environment: String
+        var service: String
+        var before: WindowFigures
+        var after: WindowFigures
+        var taskHourUSD: Double?
+        /// The separately resampled windows behind the rollout total.
+        var windows: (before: [WindowFigures], after: [WindowFigures])?
+
+        var isTotal: Bool { service == "*" }
+    }
+
     /// Analyses `facts`.
+    ///
+    /// First every window's figures, then every table's bootstrap (the expensive part, spread
+    /// over the processor's cores; each table has its own seeded stream, so the result does not
+    /// depend on the order), then the rows.
     public func analyze(facts: Facts) -> AnalysisResult {
-        var rows: [MetricRow] = []
         var windows: [EnvironmentWindows] = []
+        var groups: [Group] = []
         var allBefore: [WindowFigures] = []
         var allAfter: [WindowFigures] = []
-        let flapSeconds = Int64(configuration.criteria.flappingWindowMinutes * 60)
+        var totals: [String: (before: WindowFigures, after: WindowFigures)] = [:]
         for environment in configuration.environments {
             let (before, after) = configuration.windows(for: environment)
             var envBefore: [WindowFigures] = []
             var envAfter: [WindowFigures] = []
-            var coverage: [String: (Double, Double)] = [:]
+            var taskCoverage: [String: (Double, Double)] = [:]
+            var coverage: [String: [String: WindowCoverage]] = [:]
+            let price = configuration.price(region: environment.region)
             for service in configuration.services {
-                let key = ServiceKey(environment: environment.name, service: service.name)
-                let series = facts.series[key] ?? SeriesFacts()
-                let b = WindowFigures(facts: series, window: before, maxCapacity: service.maxCapacity, flappingWindowSeconds: flapSeconds)
-                let a = WindowFigures(facts: series, window: after, maxCapacity: service.maxCapacity, flappingWindowSeconds: flapSeconds)
-                coverage[service.name] = (b.taskCoverage, a.taskCoverage)
-                let price = configuration.price(region: environment.region)
-                let taskHourUSD = price.map { service.vcpu * $0.vcpuHourUSD + service.memoryGB * $0.gbHourUSD }
-                rows += makeRows(
-                    environment: environment.name, service: service.name, before: b, after: a,
-                    taskHourUSD: taskHourUSD, modelledCost: nil,
-                    isTotal: false)
+                let b = figures(facts, environment: environment, service: service, window: before)
+                let a = figures(facts, environment: environment, service: service, window: after)
+                taskCoverage[service.name] = (b.taskCoverage, a.taskCoverage)
+                coverage[service.name] = Self.coverage(b, a)
+                groups.append(
+                    Group(
+                        environment: environment.name, service: service.name, before: b, after: a,
+                        taskHourUSD: price.map { service.vcpu * $0.vcpuHourUSD + service.memoryGB * $0.gbHourUSD }))
                 envBefore.append(b)
                 envAfter.append(a)
             }
+            let totalBefore = WindowFigures.total(envBefore, window: before)
+            let totalAfter = WindowFigures.total(envAfter, window: after)
+            coverage["*"] = Self.coverage(totalBefore, totalAfter)
             windows.append(
                 EnvironmentWindows(
                     environment: environment.name, changeAt: environment.changeAt, before: before, after: after,
-                    taskCoverage: coverage))
-            let totalBefore = WindowFigures.total(envBefore, window: before)
-            let totalAfter = WindowFigures.total(envAfter, window: after)
-            rows += makeTotalRows(environment: environment.name, service: "*", before: totalBefore, after: totalAfter, parts: rows.filter { $0.environment == environment.name })
+                    taskCoverage: taskCoverage, coverage: coverage))
+            groups.append(Group(environment: environment.name, service: "*", before: totalBefore, after: totalAfter))
             allBefore.append(totalBefore)
             allAfter.append(totalAfter)
+            totals[environment.name] = (totalBefore, totalAfter)
         }
         let overallBefore = WindowFigures.total(allBefore, window: TimeWindow(start: 0, end: Int64((allBefore.map(\.hours).min() ?? 0) * 3600)))
         let overallAfter = WindowFigures.total(allAfter, window: TimeWindow(start: 0, end: Int64((allAfter.map(\.hours).min() ?? 0) * 3600)))
-        rows += makeTotalRows(environment: "*", service: "*", before: overallBefore, after: overallAfter, parts: rows.filter { $0.service == "*" })
-        return AnalysisResult(rows: rows, windows: windows, bootstrap: bootstrap, configuration: configuration)
-    }
+        groups.append(Group(environment: "*", service: "*", before: overallBefore, after: overallAfter, windows: (allBefore, allAfter)))
 
-    /// 95% intervals of the relative change of every bootstrapped figure, from one resampling
-    /// pass: each resample draws one set of hour weights per window and computes every figure
-    /// from it, so the figures' intervals are consistent with each other.
-    func bootstrapIntervals(before b: WindowFigures, after a: WindowFigures, seed: String) -> [String: (low: Double, high: Double)] {
-        var rng = SplitMix64(seed: SplitMix64.seed("\(seed)/bootstrap"))
-        let denseBefore = DenseHourlyHistograms(b.latency)
-        let denseAfter = DenseHourlyHistograms(a.latency)
-        let hasLatency = !denseBefore.hours.isEmpty && !denseAfter.hours.isEmpty
-        let names = ["requests", "tasks", "cost", "p50", "p95", "p99"]
-        var changes = [[Double]](repeating: [], count: names.count)
-        func add(_ index: Int, _ before: Double?, _ after: Double?) {
-            guard let before, let after, before != 0 else { return }
-            changes[index].append(100 * (after / before - 1))
+        let intervals = Self.parallelMap(groups) { group in
+            bootstrapIntervals(
+                before: group.windows?.before ?? [group.before], after: group.windows?.after ?? [group.after],
+                seed: "\(group.environment)/\(group.service)")
         }
-        for _ in 0..<bootstrap.resamples {
-            let wb = bootstrap.weights(count: b.hours, using: &rng)
-            let wa = bootstrap.weights(count: a.hours, using: &rng)
-            add(0, WindowFigures.scaledSum(b.requests, weights: wb), WindowFigures.scaledSum(a.requests, weights: wa))
-            add(1, WindowFigures.mean(b.tasks, weights: wb), WindowFigures.mean(a.tasks, weights: wa))
-            add(2, WindowFigures.scaledSum(b.cost, weights: wb), WindowFigures.scaledSum(a.cost, weights: wa))
-            if hasLatency, let qb = denseBefore.quantiles([0.5, 0.95, 0.99], weights: wb),
-                let qa = denseAfter.quantiles([0.5, 0.95, 0.99], weights: wa)
-            {
-                for i in 0..<3 { add(3 + i, qb[i], qa[i]) }
+        var rows: [MetricRow] = []
+        for (group, intervals) in zip(groups, intervals) {
+            if group.isTotal {
+                let parts = group.environment == "*" ? rows.filter { $0.service == "*" } : rows.filter { $0.environment == group.environment }
+                rows += makeTotalRows(
+                    environment: group.environment, service: group.service, before: group.before, after: group.after, parts: parts,
+                    windows: group.windows, intervals: intervals)
+            } else {
+                rows += makeRows(
+                    environment: group.environment, service: group.service, before: group.before, after: group.after,
+                    taskHourUSD: group.taskHourUSD, modelledCost: nil, isTotal: false, intervals: intervals)
             }
         }
-        var result: [String: (low: Double, high: Double)] = [:]
-        let tail = (1 - bootstrap.confidence) / 2
-        for (i, name) in names.enumerated() where changes[i].count >= bootstrap.resamples / 2 {
-            let sorted = changes[i].sorted()
-            if let low = Percentiles.linearSorted(sorted, tail), let high = Percentiles.linearSorted(sorted, 1 - tail) {
-                result[name] = (low, high)
-            }
-        }
-        return result
+        return AnalysisResult(
+            rows: rows, windows: windows, bootstrap: bootstrap, configuration: configuration,
+            controls: controlComparisons(facts: facts, totals: totals))
     }
 
-    // MARK: Rows
+    /// `transform` of every element, computed concurrently; results in the elements' order.
+    static func parallelMap<Element: Sendable, Result: Sendable>(
+        _ elements: [Element], _ transform: @escaping @Sendable (Element) -> Result
+    ) -> [Result] {
+        var results = [Result?](repeating: nil, count: elements.count)
+        results.withUnsafeMutableBufferPointer { buffer in
+            let slots = ParallelSlots(buffer: buffer)
+            DispatchQueue.concurrentPerform(iterations: elements.count) { index in
+                slots.buffer[index] = transform(elements[index])
+            }
+        }
+        return results.compactMap { $0 }
+    }
+
+    /// Coverage of each source in a pair of windows.
+    static func coverage(_ b: WindowFigures, _ a: WindowFigures) -> [String: WindowCoverage] {
+        [
+            "tasks": WindowCoverage(before: min(b.taskCoverage, WindowFigures.coverage(b.tasks)), after: min(a.taskCoverage, WindowFigures.coverage(a.tasks))),
+            "requests": WindowCoverage(before: WindowFigures.coverage(b.requests), after: WindowFigures.coverage(a.requests)),
+            "latency": WindowCoverage(before: WindowFigures.coverage(b.latency), after: WindowFigures.coverage(a.latency)),
+            "cost": WindowCoverage(before: WindowFigures.coverage(b.cost), after: WindowFigures.coverage(a.cost)),
+            "cpu": WindowCoverage(before: WindowFigures.coverage(b.cpu), after: WindowFigures.coverage(a.cpu)),
+        ]
+    }
 
     /// Rows for a total: additive money figures are sums of the parts' rows; the rest from the hourly totals.
-    func makeTotalRows(environment: String, service: String, before: WindowFigures, after: WindowFigures, parts: [MetricRow]) -> [MetricRow] {
+    func makeTotalRows(
+        environment: String, service: String, before: WindowFigures, after: WindowFigures, parts: [MetricRow],
+        windows: (before: [WindowFigures], after: [WindowFigures])? = nil, intervals: Intervals? = nil
+    ) -> [MetricRow] {
         let partRows = parts.filter { $0.service != "*" || environment == "*" }
         func sum(_ metric: String, _ side: KeyPath<MetricRow, Double?>) -> Double? {
             let values = partRows.filter { $0.metric == metric }.map { $0[keyPath: side] }
@@ -161,202 +249,11 @@ public struct Analyzer: Sendable {
         let modelled = (sum("cost_modelled_usd", \.before), sum("cost_modelled_usd", \.after))
         return makeRows(
             environment: environment, service: service, before: before, after: after, taskHourUSD: nil,
-            modelledCost: modelled, isTotal: true)
+            modelledCost: modelled, isTotal: true, windows: windows, intervals: intervals)
     }
+}
 
-    /// Rows for one (environment, service) or a total.
-    func makeRows(
-        environment: String, service: String, before b: WindowFigures, after a: WindowFigures,
-        taskHourUSD: Double?, modelledCost: (Double?, Double?)?, isTotal: Bool
-    ) -> [MetricRow] {
-        let c = configuration.criteria
-        let minCoverage = c.minCoveragePct / 100
-        let seedBase = "\(environment)/\(service)"
-        var rows: [MetricRow] = []
-        func row(_ metric: String, _ unit: String, _ before: Double?, _ after: Double?, ci: (low: Double, high: Double)? = nil,
-                 verdict: Verdict? = nil, reason: String = "") {
-            rows.append(MetricRow(environment: environment, service: service, metric: metric, unit: unit, before: before,
-                                  after: after, ciLow: ci?.low, ciHigh: ci?.high, verdict: verdict, reason: reason))
-        }
-        func covered(_ value: Double?, _ coverage: Double) -> Double? { coverage >= minCoverage ? value : nil }
-        let intervals = bootstrapIntervals(before: b, after: a, seed: seedBase)
-        func interval(_ name: String) -> (low: Double, high: Double)? { intervals[name] }
-
-        // Traffic.
-        let requestsBefore = covered(WindowFigures.scaledSum(b.requests), WindowFigures.coverage(b.requests))
-        let requestsAfter = covered(WindowFigures.scaledSum(a.requests), WindowFigures.coverage(a.requests))
-        row("requests", "count", requestsBefore.map { $0.rounded() }, requestsAfter.map { $0.rounded() },
-            ci: requestsBefore != nil && requestsAfter != nil ? interval("requests") : nil,
-            reason: requestsBefore == nil || requestsAfter == nil ? "too little request data in a window" : "")
-
-        // Tasks.
-        let tasksBefore = covered(WindowFigures.mean(b.tasks), min(b.taskCoverage, WindowFigures.coverage(b.tasks)))
-        let tasksAfter = covered(WindowFigures.mean(a.tasks), min(a.taskCoverage, WindowFigures.coverage(a.tasks)))
-        let tasksCI = tasksBefore != nil && tasksAfter != nil ? interval("tasks") : nil
-        var taskVerdict = Verdict.noData
-        var taskReason = "running task counts cover less than \(Int(c.minCoveragePct))% of a window"
-        if let tasksBefore, let tasksAfter, tasksBefore > 0 {
-            let pct = 100 * (tasksAfter / tasksBefore - 1)
-            if pct >= c.taskBandLowPct && pct <= c.taskBandHighPct {
-                taskVerdict = .pass
-                taskReason = "mean running tasks \(Format.signedPct(pct)) is inside the expected \(Format.signedPct(c.taskBandLowPct))..\(Format.signedPct(c.taskBandHighPct))"
-            } else {
-                taskVerdict = .warn
-                taskReason = "mean running tasks \(Format.signedPct(pct)) is outside the expected \(Format.signedPct(c.taskBandLowPct))..\(Format.signedPct(c.taskBandHighPct))"
-            }
-        }
-        row("running_tasks_mean", "tasks", tasksBefore, tasksAfter, ci: tasksCI, verdict: taskVerdict, reason: taskReason)
-        row("running_tasks_p95", "tasks",
-            tasksBefore == nil ? nil : Percentiles.linear(b.taskValues, 0.95),
-            tasksAfter == nil ? nil : Percentiles.linear(a.taskValues, 0.95))
-        let taskHoursBefore = tasksBefore.map { $0 * b.window.hours }
-        let taskHoursAfter = tasksAfter.map { $0 * a.window.hours }
-        row("task_hours", "task-h", taskHoursBefore, taskHoursAfter, ci: tasksCI)
-        row("time_at_max_capacity_pct", "%",
-            isTotal || tasksBefore == nil ? nil : b.atMaxShare.map { $0 * 100 },
-            isTotal || tasksAfter == nil ? nil : a.atMaxShare.map { $0 * 100 })
-
-        // Cost.
-        let modelledBefore: Double?
-        let modelledAfter: Double?
-        if let modelledCost {
-            (modelledBefore, modelledAfter) = modelledCost
-        } else {
-            modelledBefore = taskHoursBefore.flatMap { th in taskHourUSD.map { th * $0 } }
-            modelledAfter = taskHoursAfter.flatMap { th in taskHourUSD.map { th * $0 } }
-        }
-        let billedBefore = covered(WindowFigures.scaledSum(b.cost), WindowFigures.coverage(b.cost))
-        let billedAfter = covered(WindowFigures.scaledSum(a.cost), WindowFigures.coverage(a.cost))
-        let hasBilled = billedBefore != nil && billedAfter != nil
-        let costCI = hasBilled ? interval("cost") : tasksCI
-        let (costBefore, costAfter) = hasBilled ? (billedBefore, billedAfter) : (modelledBefore, modelledAfter)
-        var costVerdict = Verdict.noData
-        var costReason = "no cost in a window (no bill and no running task counts)"
-        if let costBefore, let costAfter, costBefore > 0 {
-            let pct = 100 * (costAfter / costBefore - 1)
-            let basis = hasBilled ? "billed" : "modelled"
-            if pct >= c.costBudgetPct {
-                costVerdict = .fail
-                costReason = "\(basis) cost \(Format.signedPct(pct)) is over the \(Format.pct(c.costBudgetPct)) budget"
-            } else if pct >= c.costBudgetPct - c.costWarnMarginPct {
-                costVerdict = .warn
-                costReason = "\(basis) cost \(Format.signedPct(pct)) is within \(Format.number(c.costWarnMarginPct)) points of the \(Format.pct(c.costBudgetPct)) budget"
-            } else {
-                costVerdict = .pass
-                costReason = "\(basis) cost \(Format.signedPct(pct)) is under the \(Format.pct(c.costBudgetPct)) budget"
-            }
-        }
-        row("cost_modelled_usd", "USD", modelledBefore, modelledAfter, ci: hasBilled ? nil : tasksCI,
-            verdict: hasBilled ? nil : costVerdict, reason: hasBilled ? "" : costReason)
-        row("cost_billed_usd", "USD", billedBefore, billedAfter, ci: hasBilled ? costCI : nil,
-            verdict: hasBilled ? costVerdict : nil, reason: hasBilled ? costReason : "no billed cost for both windows; the verdict uses modelled cost")
-        func perMillion(_ cost: Double?, _ requests: Double?) -> Double? {
-            guard let cost, let requests, requests > 0 else { return nil }
-            return cost / requests * 1_000_000
-        }
-        row("cost_per_million_requests_usd", "USD", perMillion(costBefore, requestsBefore), perMillion(costAfter, requestsAfter),
-            reason: hasBilled ? "billed cost" : "modelled cost")
-
-        // CPU.
-        row("cpu_mean_pct", "%", covered(WindowFigures.mean(b.cpu), WindowFigures.coverage(b.cpu)),
-            covered(WindowFigures.mean(a.cpu), WindowFigures.coverage(a.cpu)))
-
-        // Latency.
-        let latencyCovered = WindowFigures.coverage(b.latency) >= minCoverage && WindowFigures.coverage(a.latency) >= minCoverage
-        let mergedBefore = b.mergedLatency()
-        let mergedAfter = a.mergedLatency()
-        var latencyIntervals: [Double: (low: Double, high: Double)] = [:]
-        if latencyCovered {
-            latencyIntervals[0.5] = interval("p50")
-            latencyIntervals[0.95] = interval("p95")
-            latencyIntervals[0.99] = interval("p99")
-        }
-        for (metric, q) in [("latency_p50_ms", 0.5), ("latency_p95_ms", 0.95), ("latency_p99_ms", 0.99)] {
-            let before = latencyCovered ? mergedBefore?.quantile(q) : nil
-            let after = latencyCovered ? mergedAfter?.quantile(q) : nil
-            let ci = latencyIntervals[q]
-            var verdict: Verdict? = nil
-            var reason = ""
-            if q > 0.5 {
-                let name = q == 0.95 ? "P95" : "P99"
-                if let before, let after, before > 0 {
-                    let pct = 100 * (after / before - 1)
-                    let significant = (ci?.low ?? -1) > 0
-                    if pct > c.latencyFailPct && significant {
-                        verdict = .fail
-                        reason = "\(name) \(Format.signedPct(pct)), significantly worse (95% interval \(Format.interval(ci)))"
-                    } else if pct > c.latencyFailPct {
-                        verdict = .warn
-                        reason = "\(name) \(Format.signedPct(pct)) but the 95% interval \(Format.interval(ci)) includes no change: too little data to tell"
-                    } else if let ci, ci.high < 0 {
-                        verdict = .pass
-                        reason = "\(name) improved \(Format.signedPct(pct)) (95% interval \(Format.interval(ci)))"
-                    } else {
-                        verdict = .pass
-                        reason = "\(name) stable: \(Format.signedPct(pct)) (95% interval \(Format.interval(ci)))"
-                    }
-                } else {
-                    verdict = .noData
-                    reason = "per-request latency covers less than \(Int(c.minCoveragePct))% of the hours of a window"
-                }
-            }
-            row(metric, "ms", before, after, ci: ci, verdict: verdict, reason: reason)
-        }
-
-        // 5xx.
-        let errorsBefore = covered(WindowFigures.scaledSum(b.errors), WindowFigures.coverage(b.errors))
-        let errorsAfter = covered(WindowFigures.scaledSum(a.errors), WindowFigures.coverage(a.errors))
-        var rateBefore: Double?
-        var rateAfter: Double?
-        var errorVerdict = Verdict.noData
-        var errorReason = "no request counts for a window"
-        if let eb = errorsBefore, let ea = errorsAfter, let rb = requestsBefore, let ra = requestsAfter, rb > 0, ra > 0 {
-            rateBefore = 100 * eb / rb
-            rateAfter = 100 * ea / ra
-            let wb = Intervals.wilson(successes: Int64(eb.rounded()), trials: Int64(rb.rounded()))
-            let wa = Intervals.wilson(successes: Int64(ea.rounded()), trials: Int64(ra.rounded()))
-            if let wb, let wa, wa.low > wb.high {
-                errorVerdict = .fail
-                errorReason = "5xx rate rose from \(Format.rate(eb / rb)) to \(Format.rate(ea / ra)); the 95% Wilson intervals do not overlap"
-            } else if eb == 0 && ea == 0 {
-                errorVerdict = .pass
-                errorReason = "no 5xx before or after"
-            } else {
-                errorVerdict = .pass
-                errorReason = "5xx rate \(Format.rate(eb / rb)) before, \(Format.rate(ea / ra)) after: not significantly higher"
-            }
-        }
-        row("error_rate_5xx_pct", "%", rateBefore, rateAfter, verdict: errorVerdict, reason: errorReason)
-
-        // Scaling.
-        let daysBefore = b.window.hours / 24
-        let daysAfter = a.window.hours / 24
-        let eventsBefore = b.scaling.map { Double($0.changes) / daysBefore }
-        let eventsAfter = a.scaling.map { Double($0.changes) / daysAfter }
-        row("scale_events_per_day", "events/day", eventsBefore, eventsAfter)
-        var flapVerdict = Verdict.noData
-        var flapReason = "no task-count series for a window"
-        if let flaps = a.scaling?.flaps {
-            let perDay = Double(flaps) / daysAfter
-            if perDay > c.flapsPerDayWarn {
-                flapVerdict = .warn
-                flapReason = "\(flaps) flaps in the after window (\(Format.number(perDay)) a day, above \(Format.number(c.flapsPerDayWarn)))"
-            } else {
-                flapVerdict = .pass
-                flapReason = flaps == 0 ? "no flapping" : "\(flaps) flaps in the after window (\(Format.number(perDay)) a day, within \(Format.number(c.flapsPerDayWarn)))"
-            }
-        }
-        row("flaps", "count", b.scaling.map { Double($0.flaps) }, a.scaling.map { Double($0.flaps) }, verdict: flapVerdict, reason: flapReason)
-
-        // Overall: the worst criterion; missing data is never a PASS.
-        let criteria = rows.compactMap { r -> (String, Verdict, String)? in
-            guard let v = r.verdict else { return nil }
-            return (r.metric, v, r.reason)
-        }
-        let worst = criteria.map(\.1).max() ?? .noData
-        let named = criteria.filter { $0.1 == worst && worst != .pass }.map { "\(Format.criterionName($0.0)): \($0.2)" }
-        let overallReason = worst == .pass ? "every criterion passed" : named.joined(separator: "; ")
-        row("overall", "", nil, nil, verdict: worst, reason: overallReason)
-        return rows
-    }
+/// Result slots shared by concurrent iterations; each iteration writes only its own slot.
+struct ParallelSlots<Value>: @unchecked Sendable {
+    let buffer: UnsafeMutableBufferPointer<Value?>
 }

@@ -20,9 +20,47 @@ public struct SeriesFacts: Sendable {
     public var billedCostByHour: [Int64: Double] = [:]
     /// vCPU-hours and GB-hours per hour from the bill.
     public var usageByHour: [Int64: (vcpuHours: Double, gbHours: Double)] = [:]
+    /// Per-period latency percentiles (CloudWatch `TargetResponseTime` p95, Locust's own
+    /// percentiles) in ms, by the name of the row that reports them (``PercentileSeries``).
+    /// They are never merged into a window percentile.
+    public var percentilePoints: [String: [Point]] = [:]
+    /// Scaling activities and service events, sorted by time.
+    public var scalingEvents: [ScalingEvent] = []
 
     /// Creates empty facts.
     public init() {}
+}
+
+/// A change of desired task count from `scaling_events`, with the rule that caused it.
+public struct ScalingEvent: Sendable, Equatable {
+    /// UTC seconds.
+    public var ts: Int64
+    /// `application-autoscaling` or `ecs-events`.
+    public var source: String
+    /// Task count before, when known.
+    public var fromCount: Int64?
+    /// Task count after, when known.
+    public var toCount: Int64?
+    /// `cpu`, `requests`, `manual` or `unknown`.
+    public var cause: String
+    /// `Successful`, `Failed`, ...
+    public var status: String
+
+    /// Creates an event.
+    public init(ts: Int64, source: String, fromCount: Int64?, toCount: Int64?, cause: String, status: String) {
+        self.ts = ts
+        self.source = source
+        self.fromCount = fromCount
+        self.toCount = toCount
+        self.cause = cause
+        self.status = status
+    }
+
+    /// Whether the event added tasks and took effect.
+    public var isScaleOut: Bool {
+        guard status == "Successful", let fromCount, let toCount else { return false }
+        return toCount > fromCount
+    }
 }
 
 /// Every fact the analysis needs, keyed by (environment, service).
@@ -55,8 +93,19 @@ public struct Facts: Sendable {
             """
         ).forEachRow([.integer(start), .integer(end)]) { row in
             let key = ServiceKey(environment: row.string(0), service: row.string(1))
-            byStatistic[key, default: [:]][row.string(2), default: [:]][row.string(3), default: []].append(
-                .init(ts: row.int(5), period: row.int(4), value: row.double(6)))
+            let point = SeriesFacts.Point(ts: row.int(5), period: row.int(4), value: row.double(6))
+            let metric = row.string(2)
+            let statistic = row.string(3)
+            byStatistic[key, default: [:]][metric, default: [:]][statistic, default: []].append(point)
+            if let series = PercentileSeries.name(metric: metric, statistic: statistic) {
+                facts.series[key, default: SeriesFacts()].percentilePoints[series.name, default: []].append(
+                    .init(ts: point.ts, period: point.period, value: point.value * series.toMilliseconds))
+            }
+        }
+        for key in facts.series.keys {
+            for (name, points) in facts.series[key]?.percentilePoints ?? [:] {
+                facts.series[key]?.percentilePoints[name] = finestPeriod(points.sorted { $0.ts < $1.ts })
+            }
         }
         for (key, metrics) in byStatistic {
             for (metric, statistics) in metrics {
@@ -104,6 +153,18 @@ public struct Facts: Sendable {
             let key = ServiceKey(environment: row.string(0), service: row.string(1))
             facts.series[key, default: SeriesFacts()].billedCostByHour[row.int(2)] = row.double(3)
             facts.series[key]?.usageByHour[row.int(2)] = (row.double(4), row.double(5))
+        }
+        try database.cachedStatement(
+            """
+            SELECT environment, service, ts, source, from_count, to_count, cause, status FROM scaling_events
+            WHERE ts >= ? AND ts < ? ORDER BY environment, service, ts, source
+            """
+        ).forEachRow([.integer(start), .integer(end)]) { row in
+            let key = ServiceKey(environment: row.string(0), service: row.string(1))
+            facts.series[key, default: SeriesFacts()].scalingEvents.append(
+                ScalingEvent(
+                    ts: row.int(2), source: row.string(3), fromCount: row.isNull(4) ? nil : row.int(4), toCount: row.isNull(5) ? nil : row.int(5),
+                    cause: row.string(6), status: row.string(7)))
         }
         return facts
     }

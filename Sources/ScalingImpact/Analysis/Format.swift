@@ -9,6 +9,13 @@ public enum Format {
         return (value < 0 ? "−" : "+") + text + "%"
     }
 
+    /// `+12.3 ms` / `−4.0 ms`, one decimal.
+    public static func signedMs(_ value: Double) -> String {
+        let text = String(format: "%.1f", abs(value))
+        if text == "0.0" { return "0.0 ms" }
+        return (value < 0 ? "−" : "+") + text + " ms"
+    }
+
     /// `10%` or `2.5%`.
     public static func pct(_ value: Double) -> String { number(value) + "%" }
 

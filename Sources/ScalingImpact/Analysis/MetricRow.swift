@@ -74,22 +74,32 @@ public struct MetricRow: Equatable, Sendable {
 /// The metric names of the contract, with units, in report order.
 public enum MetricName {
     /// Name and unit of each metric, in the order rows are written.
-    public static let all: [(name: String, unit: String)] = [
-        ("requests", "count"),
-        ("running_tasks_mean", "tasks"),
-        ("running_tasks_p95", "tasks"),
-        ("task_hours", "task-h"),
-        ("time_at_max_capacity_pct", "%"),
-        ("cost_modelled_usd", "USD"),
-        ("cost_billed_usd", "USD"),
-        ("cost_per_million_requests_usd", "USD"),
-        ("cpu_mean_pct", "%"),
-        ("latency_p50_ms", "ms"),
-        ("latency_p95_ms", "ms"),
-        ("latency_p99_ms", "ms"),
-        ("error_rate_5xx_pct", "%"),
-        ("scale_events_per_day", "events/day"),
-        ("flaps", "count"),
-        ("overall", ""),
-    ]
+    public static let all: [(name: String, unit: String)] =
+        [
+            ("requests", "count"),
+            ("running_tasks_mean", "tasks"),
+            ("running_tasks_p95", "tasks"),
+            ("task_hours", "task-h"),
+            ("task_hours_per_1k_requests", "task-h"),
+            ("time_at_max_capacity_pct", "%"),
+            ("cost_modelled_usd", "USD"),
+            ("cost_billed_usd", "USD"),
+            ("cost_per_million_requests_usd", "USD"),
+            ("cost_monthly_usd", "USD"),
+            ("cpu_mean_pct", "%"),
+            ("cpu_above_target_pct", "%"),
+            ("latency_p50_ms", "ms"),
+            ("latency_p95_ms", "ms"),
+            ("latency_p99_ms", "ms"),
+        ] + PercentileSeries.rowNames.map { ($0, "ms") }
+        + [
+            ("error_rate_5xx_pct", "%"),
+            ("scale_events_per_day", "events/day"),
+            ("scale_reversals", "count"),
+            ("flaps", "count"),
+            ("scale_outs_cpu", "count"),
+            ("scale_outs_requests", "count"),
+            ("scale_outs_other", "count"),
+            ("overall", ""),
+        ]
 }

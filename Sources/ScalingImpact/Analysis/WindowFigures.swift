@@ -3,8 +3,11 @@
 /// Every additive figure is kept per hour so that totals add up hour by hour, the block bootstrap
 /// can resample hours, and a window with gaps is scaled from the hours it has (and reported as
 /// NO DATA when those cover less than the configured share of the window).
-struct WindowFigures {
+struct WindowFigures: Sendable {
     var window: TimeWindow
+    /// The UTC start of the window's first hour, for calendar-matched resampling; nil for a
+    /// total whose parts are windows of different calendars (hour h of each part added up).
+    var calendarStart: Int64?
     var hours: Int
     /// Time-weighted mean running task count per hour.
     var tasks: [Double?]
@@ -16,24 +19,34 @@ struct WindowFigures {
     var atMaxShare: Double?
     /// Billed cost per hour.
     var cost: [Double?]
+    /// Modelled cost per hour: mean running tasks × the task's hourly list price.
+    var modelledCost: [Double?]
     /// Requests per hour.
     var requests: [Double?]
     /// 5xx responses per hour.
     var errors: [Double?]
     /// Mean CPU utilization per hour.
     var cpu: [Double?]
+    /// Seconds of CPU datapoints above the threshold, and seconds covered by CPU datapoints.
+    var cpuAbove: (seconds: Double, covered: Double) = (0, 0)
     /// Latency histogram per hour.
     var latency: [LatencyHistogram?]
     /// Scaling changes and flaps.
     var scaling: Flapping.Counts?
+    /// Successful scale-outs by cause (`cpu`, `requests`, `other`), when scaling activities were imported.
+    var scaleOuts: [String: Int]?
+    /// Hourly values of per-period percentiles (ms), by row name (``PercentileSeries``).
+    var percentileSeries: [String: [Double?]] = [:]
     /// Whether requests came from CloudWatch RequestCount (true) or from per-request data.
     var requestsFromMetrics = false
 
     init(window: TimeWindow) {
         self.window = window
+        calendarStart = window.start
         hours = Int((window.duration + 3599) / 3600)
         tasks = Array(repeating: nil, count: hours)
         cost = tasks
+        modelledCost = tasks
         requests = tasks
         errors = tasks
         cpu = tasks
@@ -46,7 +59,14 @@ struct WindowFigures {
     }
 
     /// Reads one series' facts for `window`.
-    init(facts: SeriesFacts, window: TimeWindow, maxCapacity: Int?, flappingWindowSeconds: Int64) {
+    ///
+    /// - Parameters:
+    ///   - taskHourUSD: the list price of one task-hour, for the modelled cost (nil: none).
+    ///   - cpuThresholdPct: CPU above which a datapoint's time counts in ``cpuAbove``.
+    init(
+        facts: SeriesFacts, window: TimeWindow, maxCapacity: Int?, flappingWindowSeconds: Int64,
+        taskHourUSD: Double? = nil, cpuThresholdPct: Double = 80
+    ) {
         self.init(window: window)
         let running = (facts.metrics["RunningTaskCount"] ?? []).filter { window.contains($0.ts) }
         if !running.isEmpty {
@@ -67,7 +87,14 @@ struct WindowFigures {
             taskCoverage = min(1, Double(covered) / Double(window.duration))
             atMaxShare = covered > 0 ? Double(atMax) / Double(covered) : nil
         }
-        self.cpu = Self.hourlyMean(facts.metrics["CPUUtilization"] ?? [], in: self)
+        if let taskHourUSD { modelledCost = tasks.map { $0.map { $0 * taskHourUSD } } }
+        let cpuPoints = (facts.metrics["CPUUtilization"] ?? []).filter { window.contains($0.ts) }
+        self.cpu = Self.hourlyMean(cpuPoints, in: self)
+        for point in cpuPoints {
+            let seconds = Double(min(point.period, window.end - point.ts))
+            cpuAbove.covered += seconds
+            if point.value > cpuThresholdPct { cpuAbove.seconds += seconds }
+        }
         let requestPoints = (facts.metrics["RequestCount"] ?? []).filter { window.contains($0.ts) }
         if !requestPoints.isEmpty {
             requestsFromMetrics = true
@@ -96,6 +123,26 @@ struct WindowFigures {
             scaling = Flapping.count(
                 desired.map { (time: $0.ts, count: $0.value.rounded()) }, windowSeconds: flappingWindowSeconds)
         }
+        scaleOuts = Self.scaleOutsByCause(facts.scalingEvents, in: window)
+        for (name, points) in facts.percentilePoints {
+            let hourly = PercentileSeries.hourly(points, in: self)
+            if hourly.contains(where: { $0 != nil }) { percentileSeries[name] = hourly }
+        }
+    }
+
+    /// Successful scale-outs in `window` by cause, from Application Auto Scaling activities when
+    /// the series has any (they name the policy), else from ECS service events; nil when the
+    /// series has no scaling events at all (then nothing is known, which is not zero).
+    static func scaleOutsByCause(_ events: [ScalingEvent], in window: TimeWindow) -> [String: Int]? {
+        guard !events.isEmpty else { return nil }
+        let hasActivities = events.contains { $0.source == "application-autoscaling" }
+        var counts = ["cpu": 0, "requests": 0, "other": 0]
+        for event in events where window.contains(event.ts) && event.isScaleOut {
+            guard !hasActivities || event.source == "application-autoscaling" else { continue }
+            let cause = event.cause == "cpu" || event.cause == "requests" ? event.cause : "other"
+            counts[cause, default: 0] += 1
+        }
+        return counts
     }
 
     static func hourlySum(_ points: [SeriesFacts.Point], in figures: WindowFigures) -> [Double?] {
@@ -121,6 +168,7 @@ struct WindowFigures {
     /// Adds figures hour by hour; an hour of the total exists only where every part has it.
     static func total(_ parts: [WindowFigures], window: TimeWindow) -> WindowFigures {
         var total = WindowFigures(window: window)
+        total.calendarStart = parts.allSatisfy { $0.calendarStart == window.start } ? window.start : nil
         let hours = parts.map(\.hours).min() ?? 0
         total.hours = hours
         func add(_ path: KeyPath<WindowFigures, [Double?]>) -> [Double?] {
@@ -135,6 +183,8 @@ struct WindowFigures {
         }
         total.tasks = add(\.tasks)
         total.cost = add(\.cost)
+        total.modelledCost = add(\.modelledCost)
+        total.cpuAbove = (parts.map(\.cpuAbove.seconds).reduce(0, +), parts.map(\.cpuAbove.covered).reduce(0, +))
         total.requests = add(\.requests)
         total.errors = add(\.errors)
         // CPU of the total: mean weighted by running tasks, where both are known.
@@ -165,6 +215,13 @@ struct WindowFigures {
                 changes: scalings.map(\.changes).reduce(0, +), reversals: scalings.map(\.reversals).reduce(0, +),
                 inThenOut: scalings.map(\.inThenOut).reduce(0, +), outThenIn: scalings.map(\.outThenIn).reduce(0, +))
         }
+        let scaleOuts = parts.compactMap(\.scaleOuts)
+        if scaleOuts.count == parts.count, !parts.isEmpty {
+            total.scaleOuts = scaleOuts.reduce(into: [:]) { sum, part in
+                for (cause, n) in part { sum[cause, default: 0] += n }
+            }
+        }
+        // Per-period percentiles are never combined across series: totals have none.
         return total
     }
 
@@ -210,10 +267,29 @@ struct WindowFigures {
 }
 
 /// Hourly latency histograms laid out densely, for fast weighted quantiles in the bootstrap.
+///
+/// Counts are kept flat: per hour, cumulative counts over the union of the window's buckets, and
+/// prefix sums of those over the hours, so that a resample made of blocks of consecutive hours
+/// counts the requests at or below a bucket with two lookups per block instead of one per hour.
 struct DenseHourlyHistograms {
     let bucketValues: [Double]
-    /// Per present hour: its index in the window and cumulative counts over `bucketValues`.
-    let hours: [(index: Int, cumulative: [Int64])]
+    /// Hours in the window (with or without data).
+    let hourCount: Int
+    /// Window hour indices that have data, ascending.
+    let presentHours: [Int]
+    /// `cumulative[i · B + b]`: requests of present hour `presentHours[i]` in buckets ≤ b.
+    let cumulative: [Int64]
+    /// `prefix[h · B + b]`: requests in buckets ≤ b over hours 0..<h (all hours, h = 0...hourCount).
+    let prefix: [Int64]
+
+    /// A block of a resample: `length` consecutive hours from `start`, wrapping within the
+    /// `count` hours that begin at `offset` (one window of several laid end to end).
+    struct Block {
+        var offset: Int
+        var count: Int
+        var start: Int
+        var length: Int
+    }
 
     init(_ latency: [LatencyHistogram?]) {
         var keys = Set<Int>()
@@ -222,38 +298,79 @@ struct DenseHourlyHistograms {
         bucketValues = sorted.map(LatencyHistogram.representative(of:))
         var position: [Int: Int] = [:]
         for (i, k) in sorted.enumerated() { position[k] = i }
-        var hours: [(Int, [Int64])] = []
+        let width = sorted.count
+        hourCount = latency.count
+        var present: [Int] = []
+        var cumulative: [Int64] = []
+        var prefix = [Int64](repeating: 0, count: (latency.count + 1) * width)
+        var counts = [Int64](repeating: 0, count: width)
         for (h, histogram) in latency.enumerated() {
-            guard let histogram else { continue }
-            var counts = [Int64](repeating: 0, count: sorted.count)
+            let row = (h + 1) * width
+            guard let histogram else {
+                for b in 0..<width { prefix[row + b] = prefix[row - width + b] }
+                continue
+            }
+            for b in 0..<width { counts[b] = 0 }
             for (k, c) in histogram.buckets { if let p = position[k] { counts[p] += c } }
             var running: Int64 = 0
-            for i in counts.indices {
-                running += counts[i]
-                counts[i] = running
+            for b in 0..<width {
+                running += counts[b]
+                cumulative.append(running)
+                prefix[row + b] = prefix[row - width + b] + running
             }
-            hours.append((h, counts))
+            present.append(h)
         }
-        self.hours = hours
+        presentHours = present
+        self.cumulative = cumulative
+        self.prefix = prefix
     }
+
+    /// Hours with data, as the histograms of the window's hours (nil where none).
+    var isEmpty: Bool { presentHours.isEmpty }
 
     /// Quantiles of the weighted merge, by the same rule as ``LatencyHistogram/quantile(_:)``
     /// (without min/max clamping, which the resampled extremes do not have).
     func quantiles(_ qs: [Double], weights: [Int32]) -> [Double]? {
-        var active: [(Int64, [Int64])] = []
-        var total: Int64 = 0
-        for hour in hours {
-            let w = Int64(weights[hour.index])
-            guard w > 0, let last = hour.cumulative.last, last > 0 else { continue }
-            active.append((w, hour.cumulative))
-            total += w * last
+        let width = bucketValues.count
+        guard width > 0 else { return nil }
+        return cumulative.withUnsafeBufferPointer { cumulative in
+            quantiles(qs) { b in
+                var c: Int64 = 0
+                for (i, h) in presentHours.enumerated() where weights[h] != 0 {
+                    c += Int64(weights[h]) * cumulative[i * width + b]
+                }
+                return c
+            }
         }
-        guard total > 0, !bucketValues.isEmpty else { return nil }
-        func countAtOrBelow(_ b: Int) -> Int64 {
-            var c: Int64 = 0
-            for (w, cumulative) in active { c += w * cumulative[b] }
-            return c
+    }
+
+    /// Quantiles of the merge of the hours the blocks cover (each block once).
+    func quantiles(_ qs: [Double], blocks: [Block]) -> [Double]? {
+        let width = bucketValues.count
+        guard width > 0 else { return nil }
+        return prefix.withUnsafeBufferPointer { prefix in
+            quantiles(qs) { b in
+                var c: Int64 = 0
+                for block in blocks {
+                    let first = block.offset + block.start
+                    let end = block.start + block.length
+                    if end <= block.count {
+                        c += prefix[(first + block.length) * width + b] - prefix[first * width + b]
+                    } else {
+                        let last = block.offset + block.count
+                        c += prefix[last * width + b] - prefix[first * width + b]
+                        c += prefix[(block.offset + end - block.count) * width + b] - prefix[block.offset * width + b]
+                    }
+                }
+                return c
+            }
         }
+    }
+
+    /// The quantile rule over a cumulative count function `countAtOrBelow(bucket)`.
+    private func quantiles(_ qs: [Double], countAtOrBelow: (Int) -> Int64) -> [Double]? {
+        let total = countAtOrBelow(bucketValues.count - 1)
+        guard total > 0 else { return nil }
         /// The bucket holding 0-based rank r: smallest b with count(≤ b) > r.
         func bucket(rank r: Int64) -> Int {
             var lo = 0
@@ -269,7 +386,7 @@ struct DenseHourlyHistograms {
             let low = Int64(h.rounded(.down))
             let high = min(low + 1, total - 1)
             let a = bucketValues[bucket(rank: low)]
-            let b = bucketValues[bucket(rank: high)]
+            let b = high == low ? a : bucketValues[bucket(rank: high)]
             return a + (h - Double(low)) * (b - a)
         }
     }

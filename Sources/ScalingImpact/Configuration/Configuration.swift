@@ -104,6 +104,22 @@ public struct Configuration: Equatable, Sendable {
         public var afterOffsetHours: Int = 24
         /// Length of the default after window, in days.
         public var afterDays: Int = 7
+        /// Confidence level of the bootstrap and Wilson intervals, in percent.
+        public var confidencePct: Double = 95
+        /// Confidence level of the Mann-Whitney / Hodges-Lehmann latency classifier, in percent (Kayenta: 98).
+        public var significanceConfidencePct: Double = 98
+        /// Share of |Hodges-Lehmann estimate| the classifier's interval must clear (Kayenta: 0.25).
+        public var significanceTolerance: Double = 0.25
+        /// The CPU target of the scaling policy, in percent; time above it + 10 points is reported.
+        public var cpuTargetPct: Double = 70
+        /// Relative difference between billed and modelled cost above which the report warns, in percent.
+        public var costModelTolerancePct: Double = 5
+        /// A control's pre-period difference within ± this many percent counts as parallel trends.
+        public var parallelTrendsTolerancePct: Double = 5
+        /// Bootstrap resamples per interval.
+        public var bootstrapResamples: Int = 2000
+        /// Bootstrap block length in hours.
+        public var bootstrapBlockHours: Int = 24
 
         /// Creates the rollout plan's defaults.
         public init() {}

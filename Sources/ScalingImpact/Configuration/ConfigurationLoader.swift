@@ -224,7 +224,9 @@ private struct TableReader {
             allowed: [
                 "cost_budget_pct", "cost_warn_margin_pct", "task_band_pct", "latency_fail_pct",
                 "flapping_window_minutes", "flaps_per_day_warn", "min_coverage_pct", "before_days",
-                "after_offset_hours", "after_days",
+                "after_offset_hours", "after_days", "confidence_pct", "significance_confidence_pct",
+                "significance_tolerance", "cpu_target_pct", "cost_model_tolerance_pct", "parallel_trends_tolerance_pct",
+                "bootstrap_resamples", "bootstrap_block_hours",
             ], at: at)
         if let v = try number(table, "cost_budget_pct", at: at, range: 0...1000, what: "a cost increase in percent") { c.costBudgetPct = v }
         if let v = try number(table, "cost_warn_margin_pct", at: at, range: 0...1000, what: "percentage points") { c.costWarnMarginPct = v }
@@ -245,6 +247,20 @@ private struct TableReader {
         if let v = try integer(table, "before_days", at: at, range: 1...365, what: "days") { c.beforeDays = v }
         if let v = try integer(table, "after_offset_hours", at: at, range: 0...8760, what: "hours") { c.afterOffsetHours = v }
         if let v = try integer(table, "after_days", at: at, range: 1...365, what: "days") { c.afterDays = v }
+        if let v = try number(table, "confidence_pct", at: at, range: 50...99.9, what: "a confidence level in percent") { c.confidencePct = v }
+        if let v = try number(table, "significance_confidence_pct", at: at, range: 50...99.9, what: "a confidence level in percent") {
+            c.significanceConfidencePct = v
+        }
+        if let v = try number(table, "significance_tolerance", at: at, range: 0...10, what: "a fraction of the estimate") { c.significanceTolerance = v }
+        if let v = try number(table, "cpu_target_pct", at: at, range: 1...100, what: "a CPU utilization in percent") { c.cpuTargetPct = v }
+        if let v = try number(table, "cost_model_tolerance_pct", at: at, range: 0...1000, what: "a relative difference in percent") {
+            c.costModelTolerancePct = v
+        }
+        if let v = try number(table, "parallel_trends_tolerance_pct", at: at, range: 0...1000, what: "a difference in percent") {
+            c.parallelTrendsTolerancePct = v
+        }
+        if let v = try integer(table, "bootstrap_resamples", at: at, range: 100...100_000, what: "resamples") { c.bootstrapResamples = v }
+        if let v = try integer(table, "bootstrap_block_hours", at: at, range: 1...168, what: "hours") { c.bootstrapBlockHours = v }
     }
 
     func format(_ value: Double) -> String {

@@ -19,6 +19,14 @@ extension Configuration {
         before_days = 7               # default before window: the 7 days ending at the change
         after_offset_hours = 24       # the transition day after the change is left out
         after_days = 7                # default after window: 7 days starting 24 h after the change
+        confidence_pct = 95           # confidence level of the bootstrap intervals and the 5xx Wilson intervals
+        significance_confidence_pct = 98  # Mann-Whitney / Hodges-Lehmann classifier of hourly P95/P99 (as Kayenta's judge)
+        significance_tolerance = 0.25 # ... High only when the interval's lower bound exceeds 0.25 x |estimate|
+        cpu_target_pct = 70           # the scaling policy's CPU target; time above target + 10 points is reported
+        cost_model_tolerance_pct = 5  # warn where billed and modelled cost differ by more (wrong prices or task sizes?)
+        parallel_trends_tolerance_pct = 5  # control environments: pre-period difference that still counts as parallel
+        bootstrap_resamples = 2000    # circular block bootstrap over hours: resamples per interval
+        bootstrap_block_hours = 24    # ... and block length (a day keeps the daily cycle inside a block)
 
         # Environments in rollout order, each with its AWS region and the moment the change went live.
         # Optional explicit windows replace the defaults:

@@ -12,6 +12,16 @@ public enum DetailsReport {
         "latency_p50_ms": "Latency P50 (ms)", "latency_p95_ms": "Latency P95 (ms)", "latency_p99_ms": "Latency P99 (ms)",
         "error_rate_5xx_pct": "5xx rate (%)", "scale_events_per_day": "Scale events per day", "flaps": "Flaps",
         "overall": "Overall",
+        "task_hours_per_1k_requests": "Task-hours per 1k requests", "cost_monthly_usd": "Cost per month (USD)",
+        "cpu_above_target_pct": "Time above CPU target + 10 (%)", "scale_reversals": "Scaling reversals",
+        "scale_outs_cpu": "Scale-outs by CPU rule", "scale_outs_requests": "Scale-outs by request rule",
+        "scale_outs_other": "Scale-outs, other causes",
+        "target_response_time_p50_median_ms": "CloudWatch p50, median of hours (ms)",
+        "target_response_time_p95_median_ms": "CloudWatch p95, median of hours (ms)",
+        "target_response_time_p99_median_ms": "CloudWatch p99, median of hours (ms)",
+        "locust_response_time_p50_median_ms": "Locust p50, median of hours (ms)",
+        "locust_response_time_p95_median_ms": "Locust p95, median of hours (ms)",
+        "locust_response_time_p99_median_ms": "Locust p99, median of hours (ms)",
     ]
 
     /// A value for a table: integers for counts, cents for money, enough digits for rates;
@@ -141,22 +151,40 @@ public enum DetailsReport {
         md += "- **Percentiles** of request latency are window percentiles over every request, computed from merged per-minute histograms with log-spaced buckets "
         md += "(relative accuracy α = \(LatencyHistogram.relativeAccuracy), γ = (1+α)/(1−α), bucket ⌈ln(x)/ln γ⌉, representative 2γᵏ/(1+γ)) and interpolated as numpy's default "
         md += "`percentile(method=\"linear\")` (Hyndman–Fan type 7) over the bucket representatives; each is within 0.5% of the exact value.\n"
-        md += "- **Intervals** (confidence level \(level)) are percentile intervals from a circular block bootstrap over hours: \(b.resamples) resamples, blocks of "
-        md += "\(b.blockLength) consecutive hours (so the daily cycle stays inside a block). Before and after windows are resampled independently; "
-        md += "the interval bounds the relative change after/before − 1. One resampling pass per environment and service gives the intervals of "
-        md += "requests, running tasks (and task-hours), cost and the P50/P95/P99 latencies together, seeded from the names so reports are reproducible.\n"
-        md += "- **Latency verdicts**: FAIL when P95 or P99 is worse by more than \(Format.pct(c.latencyFailPct)) and the interval lies above zero; "
-        md += "WARN when worse by more than \(Format.pct(c.latencyFailPct)) but the interval includes no change; PASS otherwise.\n"
+        md += "- **Intervals** (confidence level \(level)) come from a block bootstrap over hours: \(b.resamples) resamples of blocks of "
+        md += "\(b.blockLength) consecutive hours (so the daily cycle stays inside a block and hour-to-hour correlation is kept). Each block starts at the "
+        md += "same hour of day and on the same kind of day (Monday–Friday or weekend, UTC) as the hours it replaces, so a resampled week keeps "
+        md += "its mix of busy and quiet days; the overall total resamples each environment on its own calendar. Before and after windows are "
+        md += "resampled independently; the interval bounds the relative change after/before − 1. The percentile interval's ends are moved away "
+        md += "from the estimate by √(blocks / degrees of freedom) · t/z (for two weeks of days ×\(b.widening(before: [b.plan(count: 168, start: 0)], after: [b.plan(count: 168, start: 0)]).map { String(format: "%.2f", $0) } ?? "—")): "
+        md += "resampling a handful of blocks underestimates the variance, and a simulation test shows a nominal 95% interval then covers the truth "
+        md += "about 94% of the time on autocorrelated hourly data (85% without the correction, about 60% when single hours are resampled). "
+        md += "One resampling pass per environment and service gives every interval of that table together, seeded from the names so reports are reproducible.\n"
+        md += "- **Latency verdicts**: FAIL when P95 or P99 is worse by more than \(Format.pct(c.latencyFailPct)) and significantly so by both tests: "
+        md += "the bootstrap interval lies above zero, and the per-period percentiles are High by a Mann-Whitney / Hodges-Lehmann classifier in the "
+        md += "manner of Kayenta's judge (\(Format.number(c.significanceConfidencePct))% interval of the shift after − before, High when its lower bound "
+        md += "exceeds \(Format.number(c.significanceTolerance)) × |estimate|, Low when its upper bound is below −\(Format.number(c.significanceTolerance)) × |estimate|, "
+        md += "else Pass; normal approximation with tie and continuity corrections, as R's `wilcox.test`). The periods are the shortest of 1–24 hours "
+        md += "whose median holds enough requests for a distribution-free bound on the percentile (72 for P95, 368 for P99); where no period "
+        md += "length has enough, the bootstrap decides alone and the reason says so. WARN when worse by more than \(Format.pct(c.latencyFailPct)) "
+        md += "without that evidence; PASS otherwise. Per-period percentiles that arrive pre-computed (CloudWatch `TargetResponseTime` p95, Locust) are "
+        md += "reported as the median of their hourly values (`*_median_ms` rows), never as a window percentile.\n"
         md += "- **5xx rate** = Σ 5xx / Σ requests (CloudWatch `HTTPCode_Target_5XX_Count` / `RequestCount`, else per-request data); "
-        md += "FAIL when the after rate's 95% Wilson score interval lies wholly above the before rate's.\n"
+        md += "FAIL when the after rate's \(level) Wilson score interval lies wholly above the before rate's. With no 5xx before, the before window "
+        md += "only bounds the rate from above (Wilson upper bound), and the reason says so. The interval column is the bootstrap interval of the rate's change.\n"
         md += "- **Cost**: billed cost is the sum of the bill's Fargate usage lines in the window; modelled cost is task-hours × (vCPU × vCPU price + GB × GB price). "
-        md += "The cost verdict uses billed cost when the bill covers both windows, else modelled cost: FAIL at +\(Format.pct(c.costBudgetPct)) or more, "
-        md += "WARN within \(Format.number(c.costWarnMarginPct)) points of it. The summary's monthly figure is the change of the daily run rate × \(Format.number(SummaryReport.daysPerMonth)) days.\n"
+        md += "The cost verdict uses billed cost when the bill covers both windows, else modelled cost: FAIL at +\(Format.pct(c.costBudgetPct)) or more "
+        md += "when the interval lies above zero (WARN when it does not: over budget, but not distinguishable from no change), "
+        md += "WARN within \(Format.number(c.costWarnMarginPct)) points of it. Cost per million requests and task-hours per 1,000 requests show "
+        md += "whether cost moved with traffic; `cost_monthly_usd` is each window's cost per day × \(Format.number(Analyzer.daysPerMonth)). "
+        md += "Where billed and modelled cost differ by more than \(Format.pct(c.costModelTolerancePct)), the modelled row's reason warns (prices or task sizes). The summary's monthly figure is the change of the daily run rate × \(Format.number(SummaryReport.daysPerMonth)) days.\n"
         md += "- **Tasks**: time-weighted mean of CloudWatch `RunningTaskCount`; task-hours = mean × window hours; P95 over the datapoints. "
         md += "WARN when the change of the mean is outside \(Format.signedPct(c.taskBandLowPct))..\(Format.signedPct(c.taskBandHighPct)).\n"
         md += "- **Scaling**: a scale event is a change of the desired task count (`DesiredTaskCount`, else `RunningTaskCount`) between consecutive datapoints; "
         md += "a flap is a change followed by the opposite change within \(c.flappingWindowMinutes) minutes; "
-        md += "WARN above \(Format.number(c.flapsPerDayWarn)) flaps a day in the after window.\n"
+        md += "WARN above \(Format.number(c.flapsPerDayWarn)) flaps a day in the after window. `scale_reversals` counts changes of direction; "
+        md += "`cpu_above_target_pct` is the share of CPU datapoint time above the \(Format.pct(c.cpuTargetPct)) target + 10 points; where scaling "
+        md += "activities were imported, `scale_outs_cpu`, `scale_outs_requests` and `scale_outs_other` count successful scale-outs by the policy that triggered them.\n"
         md += "- **Overall** per row: the worst criterion (FAIL > WARN > NO DATA > PASS); missing data is never a PASS.\n"
         md += "- **Hourly series** (`timeseries.csv`, charts): time-weighted hourly means of task counts and CPU, hourly sums of requests, 5xx and cost, "
         md += "and each hour's own P95/P99 from its merged histogram (hourly percentiles are noisier than the window's and are not averaged into it).\n\n"

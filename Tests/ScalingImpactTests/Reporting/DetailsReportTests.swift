@@ -17,7 +17,7 @@ struct DetailsReportTests {
         #expect(details.contains("numpy's default `percentile(method=\"linear\")`"))
         #expect(details.contains("relative accuracy α = 0.005"))
         #expect(details.contains("Intervals** (confidence level 95%)"))
-        #expect(details.contains("circular block bootstrap over hours: 60 resamples, blocks of 24 consecutive hours"))
+        #expect(details.contains("block bootstrap over hours: 60 resamples of blocks of 24 consecutive hours"))
         #expect(details.contains("95% Wilson score interval"))
         #expect(details.contains("within 15 minutes"))
         #expect(details.contains("| Metric | Before | After | Δ | Δ% | 95% interval of Δ% | Verdict | Reason |"))
