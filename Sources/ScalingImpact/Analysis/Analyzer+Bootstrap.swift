@@ -18,7 +18,8 @@ extension Analyzer {
         let single = before.count == 1 && after.count == 1
         let seriesNames =
             single ? PercentileSeries.rowNames.filter { before[0].percentileSeries[$0] != nil && after[0].percentileSeries[$0] != nil } : []
-        let side = [BootstrapSide(before, needsWeights: !seriesNames.isEmpty), BootstrapSide(after, needsWeights: !seriesNames.isEmpty)]
+        let sideBefore = BootstrapSide(before, needsWeights: !seriesNames.isEmpty)
+        let sideAfter = BootstrapSide(after, needsWeights: !seriesNames.isEmpty)
         let seriesOrder = seriesNames.map {
             (PercentileSeries.order(before[0].percentileSeries[$0] ?? []), PercentileSeries.order(after[0].percentileSeries[$0] ?? []))
         }
@@ -40,12 +41,12 @@ extension Analyzer {
                 guard let numerator, let denominator, denominator > 0 else { return nil }
                 return numerator / denominator
             }
-            let b = side[0].figures(rb)
-            let a = side[1].figures(ra)
+            let b = sideBefore.figures(rb)
+            let a = sideAfter.figures(ra)
             add(0, b.requests, a.requests)
             add(1, b.tasks, a.tasks)
             add(2, b.cost, a.cost)
-            if let qb = side[0].quantiles(rb), let qa = side[1].quantiles(ra) {
+            if let qb = sideBefore.quantiles(rb), let qa = sideAfter.quantiles(ra) {
                 for i in 0..<3 { add(3 + i, qb[i], qa[i]) }
             }
             add(6, b.modelled, a.modelled)
@@ -63,17 +64,17 @@ extension Analyzer {
             }
             return out
         }
-        let plans = side.map { $0.parts.map { bootstrap.plan(count: $0.hours, start: $0.calendarStart) } }
+        let plans = [sideBefore, sideAfter].map { $0.parts.map { bootstrap.plan(count: $0.hours, start: $0.calendarStart) } }
         var changes = [[Double]](repeating: [], count: names.count)
         for i in changes.indices { changes[i].reserveCapacity(bootstrap.resamples) }
         for _ in 0..<bootstrap.resamples {
-            let rb = side[0].resample(plans[0], bootstrap, using: &rng)
-            let ra = side[1].resample(plans[1], bootstrap, using: &rng)
+            let rb = sideBefore.resample(plans[0], bootstrap, using: &rng)
+            let ra = sideAfter.resample(plans[1], bootstrap, using: &rng)
             for (i, change) in figures(rb, ra).enumerated() {
                 if let change { changes[i].append(change) }
             }
         }
-        let estimates = figures(side[0].identity, side[1].identity)
+        let estimates = figures(sideBefore.identity, sideAfter.identity)
         var result: Intervals = [:]
         for (i, name) in names.enumerated() {
             guard let estimate = estimates[i],

@@ -84,37 +84,76 @@ public struct Facts: Sendable {
     /// Loads the facts in `[start, end)` from `database`.
     public static func load(from database: Database, start: Int64, end: Int64) throws(StorageError) -> Facts {
         var facts = Facts()
-        // Metric points: pick one statistic per metric so that no value is counted twice.
-        var byStatistic: [ServiceKey: [String: [String: [SeriesFacts.Point]]]] = [:]
-        try database.cachedStatement(
-            """
-            SELECT environment, service, metric, statistic, period_s, ts, value FROM metric_points
-            WHERE ts >= ? AND ts < ? ORDER BY environment, service, metric, statistic, ts, period_s
-            """
-        ).forEachRow([.integer(start), .integer(end)]) { row in
-            let key = ServiceKey(environment: row.string(0), service: row.string(1))
-            let point = SeriesFacts.Point(ts: row.int(5), period: row.int(4), value: row.double(6))
-            let metric = row.string(2)
-            let statistic = row.string(3)
-            byStatistic[key, default: [:]][metric, default: [:]][statistic, default: []].append(point)
-            if let series = PercentileSeries.name(metric: metric, statistic: statistic) {
-                facts.series[key, default: SeriesFacts()].percentilePoints[series.name, default: []].append(
-                    .init(ts: point.ts, period: point.period, value: point.value * series.toMilliseconds))
+        // Metric points: pick one statistic per metric so that no value is counted twice. The
+        // (environment, service, metric, statistic) series are listed first by skipping along the
+        // primary key, then each chosen series is read on its own: no text per datapoint, and the
+        // key's order (period, time) needs no sort.
+        var series: [ServiceKey: [String: [String]]] = [:]
+        var last: [SQLValue]?
+        while true {
+            var found: [SQLValue]?
+            if let last {
+                try database.cachedStatement(
+                    """
+                    SELECT environment, service, metric, statistic FROM metric_points
+                    WHERE (environment, service, metric, statistic) > (?, ?, ?, ?)
+                    ORDER BY environment, service, metric, statistic LIMIT 1
+                    """
+                ).forEachRow(last) { found = $0.values }
+            } else {
+                try database.cachedStatement(
+                    "SELECT environment, service, metric, statistic FROM metric_points ORDER BY environment, service, metric, statistic LIMIT 1"
+                ).forEachRow { found = $0.values }
+            }
+            guard let found, found.count == 4, case .text(let environment) = found[0], case .text(let service) = found[1],
+                case .text(let metric) = found[2], case .text(let statistic) = found[3]
+            else { break }
+            series[ServiceKey(environment: environment, service: service), default: [:]][metric, default: []].append(statistic)
+            last = found
+        }
+        func points(_ key: ServiceKey, _ metric: String, _ statistic: String) throws(StorageError) -> [SeriesFacts.Point] {
+            var points: [SeriesFacts.Point] = []
+            try database.cachedStatement(
+                """
+                SELECT period_s, ts, value FROM metric_points
+                WHERE environment = ? AND service = ? AND metric = ? AND statistic = ? AND ts >= ? AND ts < ?
+                ORDER BY period_s, ts
+                """
+            ).forEachRow([.text(key.environment), .text(key.service), .text(metric), .text(statistic), .integer(start), .integer(end)]) {
+                row in
+                points.append(.init(ts: row.int(1), period: row.int(0), value: row.double(2)))
+            }
+            // Several periods come one after the other; the analysis wants time order.
+            if let first = points.first, points.contains(where: { $0.period != first.period }) {
+                points.sort { ($0.ts, $0.period) < ($1.ts, $1.period) }
+            }
+            return points
+        }
+        for (key, metrics) in series {
+            for (metric, statistics) in metrics {
+                for statistic in statistics {
+                    guard let percentile = PercentileSeries.name(metric: metric, statistic: statistic) else { continue }
+                    let values = try points(key, metric, statistic).map {
+                        SeriesFacts.Point(ts: $0.ts, period: $0.period, value: $0.value * percentile.toMilliseconds)
+                    }
+                    guard !values.isEmpty else { continue }
+                    facts.series[key, default: SeriesFacts()].percentilePoints[percentile.name, default: []] += values
+                }
+                // The preferred statistic that has points in the range.
+                let preferred = preferredStatistics[metric] ?? ["Average", "Sum", "Maximum"]
+                let candidates = preferred.filter { statistics.contains($0) } + statistics.filter { !preferred.contains($0) }.sorted()
+                for statistic in candidates {
+                    let values = try points(key, metric, statistic)
+                    guard !values.isEmpty else { continue }
+                    // Where two periods cover the same time, keep the finest.
+                    facts.series[key, default: SeriesFacts()].metrics[metric] = finestPeriod(values)
+                    break
+                }
             }
         }
         for key in facts.series.keys {
             for (name, points) in facts.series[key]?.percentilePoints ?? [:] {
                 facts.series[key]?.percentilePoints[name] = finestPeriod(points.sorted { $0.ts < $1.ts })
-            }
-        }
-        for (key, metrics) in byStatistic {
-            for (metric, statistics) in metrics {
-                let preferred = preferredStatistics[metric] ?? ["Average", "Sum", "Maximum"]
-                let name = preferred.first { statistics[$0] != nil } ?? statistics.keys.sorted().first
-                guard let name, var points = statistics[name] else { continue }
-                // Where two periods cover the same time, keep the finest.
-                points = finestPeriod(points)
-                facts.series[key, default: SeriesFacts()].metrics[metric] = points
             }
         }
         try database.cachedStatement(

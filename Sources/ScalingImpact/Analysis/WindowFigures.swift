@@ -385,8 +385,10 @@ struct DenseHourlyHistograms {
             let h = q * Double(total - 1)
             let low = Int64(h.rounded(.down))
             let high = min(low + 1, total - 1)
-            let a = bucketValues[bucket(rank: low)]
-            let b = high == low ? a : bucketValues[bucket(rank: high)]
+            let lowBucket = bucket(rank: low)
+            let a = bucketValues[lowBucket]
+            // The next rank is nearly always in the same bucket: one count instead of a search.
+            let b = high == low || countAtOrBelow(lowBucket) > high ? a : bucketValues[bucket(rank: high)]
             return a + (h - Double(low)) * (b - a)
         }
     }
