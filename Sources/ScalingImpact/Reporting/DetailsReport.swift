@@ -85,6 +85,11 @@ public enum DetailsReport {
         md += "(the transition is left out); explicit windows in the configuration replace them. "
         md += "A window whose data covers less than \(Format.pct(c.minCoveragePct)) of its time gives NO DATA for the figures that depend on it. "
         md += "Totals scale each series from the hours it has; an hour counts for a total only when every service has it.\n\n"
+        let uneven = result.windows.filter { !$0.isWholeWeeks }.map { Markdown.cell($0.environment) }
+        if !uneven.isEmpty {
+            md += "**Not whole weeks:** the windows of \(uneven.joined(separator: ", ")) are not whole weeks, so before and after hold different "
+            md += "mixes of weekdays and weekends; traffic-driven figures (requests, tasks, cost) then move with the calendar as well as with the change.\n\n"
+        }
 
         if !charts.isEmpty {
             md += "## Charts\n\n"
@@ -158,7 +163,7 @@ public enum DetailsReport {
         md += "resampled independently; the interval bounds the relative change after/before − 1. The percentile interval's ends are moved away "
         md += "from the estimate by √(blocks / degrees of freedom) · t/z (for two weeks of days ×\(b.widening(before: [b.plan(count: 168, start: 0)], after: [b.plan(count: 168, start: 0)]).map { String(format: "%.2f", $0) } ?? "—")): "
         md += "resampling a handful of blocks underestimates the variance, and a simulation test shows a nominal 95% interval then covers the truth "
-        md += "about 94% of the time on autocorrelated hourly data (85% without the correction, about 60% when single hours are resampled). "
+        md += "about 94% of the time on autocorrelated hourly data (85% without the correction, about 65% when single hours are resampled). "
         md += "One resampling pass per environment and service gives every interval of that table together, seeded from the names so reports are reproducible.\n"
         md += "- **Latency verdicts**: FAIL when P95 or P99 is worse by more than \(Format.pct(c.latencyFailPct)) and significantly so by both tests: "
         md += "the bootstrap interval lies above zero, and the per-period percentiles are High by a Mann-Whitney / Hodges-Lehmann classifier in the "

@@ -199,6 +199,14 @@ import Testing
         let unevenResult = Analyzer(configuration: uneven, bootstrap: BlockBootstrap(resamples: 100))
             .analyze(facts: try Self.facts(SyntheticService(seed: 1), configuration: uneven))
         #expect(try #require(unevenResult.windows.first).isWholeWeeks == false)
+        // ... and details.md says so, where whole weeks say nothing.
+        func details(_ result: AnalysisResult, _ facts: Facts) -> String {
+            DetailsReport.render(
+                ReportData(result: result, imports: [], timeSeries: TimeSeries(facts: facts, configuration: result.configuration), scalingEvents: []))
+        }
+        let unevenFacts = try Self.facts(SyntheticService(seed: 1), configuration: uneven)
+        #expect(details(unevenResult, unevenFacts).contains("**Not whole weeks:** the windows of staging are not whole weeks"))
+        #expect(!details(result, try Self.facts(SyntheticService(seed: 1), configuration: configuration)).contains("Not whole weeks"))
     }
 
     @Test func windowUnderTheCoverageThresholdGivesNoData() throws {
