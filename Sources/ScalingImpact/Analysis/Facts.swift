@@ -156,30 +156,7 @@ public struct Facts: Sendable {
                 facts.series[key]?.percentilePoints[name] = finestPeriod(points.sorted { $0.ts < $1.ts })
             }
         }
-        try database.cachedStatement(
-            """
-            SELECT environment, service, minute - minute % 3600 AS hour, SUM(request_count), SUM(error_5xx),
-                   SUM(timed_count), SUM(sum_ms), MIN(min_ms), MAX(max_ms)
-            FROM latency_minutes WHERE minute >= ? AND minute < ? GROUP BY 1, 2, 3
-            """
-        ).forEachRow([.integer(start), .integer(end)]) { row in
-            let key = ServiceKey(environment: row.string(0), service: row.string(1))
-            let hour = row.int(2)
-            facts.series[key, default: SeriesFacts()].requestsByHour[hour] = (row.int(3), row.int(4))
-            var histogram = facts.series[key]?.latencyByHour[hour] ?? LatencyHistogram()
-            histogram.addSummary(count: row.int(5), sum: row.double(6), min: row.optionalDouble(7), max: row.optionalDouble(8))
-            facts.series[key]?.latencyByHour[hour] = histogram
-        }
-        try database.cachedStatement(
-            """
-            SELECT environment, service, minute - minute % 3600 AS hour, bucket, SUM(count)
-            FROM latency_buckets WHERE minute >= ? AND minute < ? GROUP BY 1, 2, 3, 4
-            """
-        ).forEachRow([.integer(start), .integer(end)]) { row in
-            let key = ServiceKey(environment: row.string(0), service: row.string(1))
-            facts.series[key, default: SeriesFacts()].latencyByHour[row.int(2), default: LatencyHistogram()].add(
-                bucket: Int(row.int(3)), count: row.int(4))
-        }
+        try loadLatency(into: &facts, from: database, start: start, end: end)
         try database.cachedStatement(
             """
             SELECT environment, service, hour,
@@ -206,6 +183,66 @@ public struct Facts: Sendable {
                     cause: row.string(6), status: row.string(7)))
         }
         return facts
+    }
+
+    /// Reads `latency_minutes` in key order and adds each series' minutes up per hour. An hour's
+    /// bucket counts gather in a dense array (a hash table update per stored bucket would cost
+    /// more than the whole read), becoming one histogram when the hour ends.
+    static func loadLatency(into facts: inout Facts, from database: Database, start: Int64, end: Int64) throws(StorageError) {
+        var key: ServiceKey?
+        var environmentBytes: [UInt8] = []
+        var serviceBytes: [UInt8] = []
+        var hour = Int64.min
+        var requests: Int64 = 0
+        var errors: Int64 = 0
+        var histogram = LatencyHistogram()
+        var dense = DenseBuckets()
+        func flush() {
+            guard let key, hour != .min else { return }
+            dense.drain { histogram.add(bucket: $0, count: $1) }
+            facts.series[key, default: SeriesFacts()].requestsByHour[hour, default: (0, 0)].requests += requests
+            facts.series[key, default: SeriesFacts()].requestsByHour[hour, default: (0, 0)].errors += errors
+            if let earlier = facts.series[key]?.latencyByHour[hour] { histogram.merge(earlier) }
+            facts.series[key]?.latencyByHour[hour] = histogram
+            requests = 0
+            errors = 0
+            histogram = LatencyHistogram()
+        }
+        var failure: StorageError?
+        try database.cachedStatement(
+            """
+            SELECT environment, service, minute, request_count, error_5xx, timed_count, sum_ms, min_ms, max_ms, buckets,
+                   import_id
+            FROM latency_minutes WHERE minute >= ? AND minute < ? ORDER BY environment, service, minute
+            """
+        ).forEachRow([.integer(start), .integer(end)]) { row in
+            guard failure == nil else { return }
+            let sameEnvironment = row.withUTF8(0) { $0.elementsEqual(environmentBytes) }
+            let sameService = row.withUTF8(1) { $0.elementsEqual(serviceBytes) }
+            let rowHour = row.int(2) - ((row.int(2) % 3600) + 3600) % 3600
+            if !(sameEnvironment && sameService) || rowHour != hour || key == nil {
+                flush()
+                if !(sameEnvironment && sameService) || key == nil {
+                    environmentBytes = row.withUTF8(0) { Array($0) }
+                    serviceBytes = row.withUTF8(1) { Array($0) }
+                    key = ServiceKey(environment: row.string(0), service: row.string(1))
+                }
+                hour = rowHour
+            }
+            requests += row.int(3)
+            errors += row.int(4)
+            histogram.addSummary(count: row.int(5), sum: row.double(6), min: row.optionalDouble(7), max: row.optionalDouble(8))
+            let valid = row.withUTF8(9) { BucketCountsJSON.decode($0) { dense.add(bucket: $0, count: $1) } }
+            if !valid {
+                failure = StorageError(
+                    resultCode: 0,
+                    message: "latency_minutes.buckets of \(row.string(0))/\(row.string(1)) at minute \(row.int(2)) is not a "
+                        + "JSON object of bucket counts: \(row.withUTF8(9) { String(decoding: $0.prefix(60), as: UTF8.self) })",
+                    hint: "re-import the file that wrote it (imports.id \(row.int(10)))")
+            }
+        }
+        if let failure { throw failure }
+        flush()
     }
 
     static func finestPeriod(_ points: [SeriesFacts.Point]) -> [SeriesFacts.Point] {

@@ -67,8 +67,6 @@ enum LatencyOverlap {
             """)
         let deleteMinute = try database.cachedStatement(
             "DELETE FROM latency_minutes WHERE environment = ? AND service = ? AND minute = ? AND import_id = ?")
-        let deleteBuckets = try database.cachedStatement(
-            "DELETE FROM latency_buckets WHERE environment = ? AND service = ? AND minute = ? AND import_id = ?")
         var others = Set<String>()
         for (key, minutes) in byKey.sorted(by: { $0.key < $1.key }) {
             guard let first = minutes.min(), let last = minutes.max() else { continue }
@@ -104,7 +102,6 @@ enum LatencyOverlap {
                         let arguments: [SQLValue] = [
                             .text(key.environment), .text(key.service), .integer(rows[i].start), .integer(rows[i].importID),
                         ]
-                        try deleteBuckets.run(arguments)
                         try deleteMinute.run(arguments)
                         deleted.insert(i)
                         others.insert(rows[i].path)
@@ -119,13 +116,5 @@ enum LatencyOverlap {
         }
         outcome.otherImports = others.sorted()
         return outcome
-    }
-
-    /// Records the length of the periods `sink` wrote under `importID` when they are not minutes.
-    static func recordPeriods(of sink: FactSink, importID: Int64, database: Database) throws(StorageError) {
-        guard sink.latencyPeriod != 60, !sink.minutes.isEmpty else { return }
-        try database.cachedStatement("UPDATE latency_minutes SET period_s = ? WHERE import_id = ?").run([
-            .integer(sink.latencyPeriod), .integer(importID),
-        ])
     }
 }

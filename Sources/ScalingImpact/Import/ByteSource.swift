@@ -11,6 +11,8 @@ final class ByteSource {
     /// Where reads are reported while the caller shows progress (``ImportProgress/current``).
     private let progress = ImportProgress.current
     private var progressID = 0
+    /// Set while a large file's hash is computed beside the parse (``ImportCancellation``).
+    private let cancellation = ImportCancellation.current
 
     /// Opens `path`, or standard input when `path` is `-`.
     init(path: String) throws(ImportError) {
@@ -35,6 +37,7 @@ final class ByteSource {
 
     /// Reads up to `count` bytes into `buffer`; returns 0 at the end of the input.
     func read(into buffer: UnsafeMutableRawPointer, count: Int) throws(ImportError) -> Int {
+        if let cancellation, cancellation.isCancelled { throw ImportCancellation.error(path: path) }
         let n = gzread(file, buffer, UInt32(count))
         if n < 0 {
             var code: Int32 = 0

@@ -100,32 +100,16 @@ struct FactSink {
 
     /// Writes everything under `importID`, inside the caller's transaction.
     func write(to database: Database, importID: Int64) throws(StorageError) {
+        var latency = try LatencyMinuteWriter(database: database, importID: importID, period: latencyPeriod)
         if let denseLatency {
-            try denseLatency.histograms.write(keys: denseLatency.keys, to: database, importID: importID)
+            try denseLatency.histograms.write(keys: denseLatency.keys, to: &latency)
         }
-        let minuteInsert = try database.cachedStatement(
-            """
-            INSERT INTO latency_minutes (environment, service, minute, import_id, request_count, timed_count,
-                error_5xx, sum_ms, min_ms, max_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """)
-        let bucketInsert = try database.cachedStatement(
-            "INSERT INTO latency_buckets (environment, service, minute, import_id, bucket, count) VALUES (?, ?, ?, ?, ?, ?)")
         for (k, m) in minutes.sorted(by: { ($0.key.key, $0.key.minute) < ($1.key.key, $1.key.minute) }) {
             let h = m.histogram
-            try minuteInsert.run([
-                .text(k.key.environment), .text(k.key.service), .integer(k.minute), .integer(importID),
-                .integer(m.requests), .integer(h.count), .integer(m.errors), .real(h.sum),
-                h.count > 0 ? .real(h.min) : .null, h.count > 0 ? .real(h.max) : .null,
-            ])
-            for (bucket, count) in h.buckets.sorted(by: { $0.key < $1.key }) {
-                bucketInsert.bind(k.key.environment, at: 1)
-                bucketInsert.bind(k.key.service, at: 2)
-                bucketInsert.bind(k.minute, at: 3)
-                bucketInsert.bind(importID, at: 4)
-                bucketInsert.bind(Int64(bucket), at: 5)
-                bucketInsert.bind(count, at: 6)
-                try bucketInsert.run()
-            }
+            try latency.write(
+                k.key, minute: k.minute,
+                figures: .init(requests: m.requests, timed: h.count, errors: m.errors, sum: h.sum, min: h.min, max: h.max),
+                buckets: h.buckets.sorted(by: { $0.key < $1.key }).lazy.map { (bucket: $0.key, count: $0.value) })
         }
         let usageInsert = try database.cachedStatement(
             """

@@ -60,6 +60,7 @@ enum FastJTLParser {
             split = mid + 1
         }
         let labels = LabelMap(context: context)
+        let cancellation = ImportCancellation.current
         let first = HalfResult()
         let second = HalfResult()
         let base = UnsafeRawPointer(bytes.baseAddress)
@@ -69,13 +70,14 @@ enum FastJTLParser {
             let shared = SharedPointer(raw: base)
             let secondRange = split..<total
             let worker = Thread {
-                second.scan(base: shared.raw, range: secondRange, layout: layout, labels: labels)
+                second.scan(base: shared.raw, range: secondRange, layout: layout, labels: labels, cancellation: cancellation)
                 done.signal()
             }
             worker.start()
         }
-        first.scan(base: base, range: bodyStart..<split, layout: layout, labels: labels)
+        first.scan(base: base, range: bodyStart..<split, layout: layout, labels: labels, cancellation: cancellation)
         if split < total { done.wait() }
+        if first.cancelled || second.cancelled { throw ImportCancellation.error(path: context.path) }
 
         if first.needsGeneralParser || second.needsGeneralParser { return false }
         var halves = [first]
@@ -291,16 +293,9 @@ struct DenseLatencyHistograms: Sendable {
         return merged
     }
 
-    /// Writes every slot of a mapped series under `importID`.
-    func write(keys: [ServiceKey?], to database: Database, importID: Int64) throws(StorageError) {
+    /// Writes every slot of a mapped series, in (series, minute) order.
+    func write(keys: [ServiceKey?], to writer: inout LatencyMinuteWriter) throws(StorageError) {
         let slots = mergedBySeries(keys: keys).slots
-        let minuteInsert = try database.cachedStatement(
-            """
-            INSERT INTO latency_minutes (environment, service, minute, import_id, request_count, timed_count,
-                error_5xx, sum_ms, min_ms, max_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """)
-        let bucketInsert = try database.cachedStatement(
-            "INSERT INTO latency_buckets (environment, service, minute, import_id, bucket, count) VALUES (?, ?, ?, ?, ?, ?)")
         let ordered = slots.indices.sorted { a, b in
             let x = slots[a]
             let y = slots[b]
@@ -312,36 +307,12 @@ struct DenseLatencyHistograms: Sendable {
         for i in ordered {
             let s = slots[i]
             guard let key = keys[Int(s.series)] else { continue }
-            minuteInsert.bind(key.environment, at: 1)
-            minuteInsert.bind(key.service, at: 2)
-            minuteInsert.bind(s.minute, at: 3)
-            minuteInsert.bind(importID, at: 4)
-            minuteInsert.bind(s.requests, at: 5)
-            minuteInsert.bind(s.timed, at: 6)
-            minuteInsert.bind(s.errors, at: 7)
-            minuteInsert.bind(s.sum, at: 8)
-            if s.timed > 0 {
-                minuteInsert.bind(s.min, at: 9)
-                minuteInsert.bind(s.max, at: 10)
-            } else {
-                try minuteInsert.bind(.null, at: 9)
-                try minuteInsert.bind(.null, at: 10)
-            }
-            try minuteInsert.run()
-            bucketInsert.bind(key.environment, at: 1)
-            bucketInsert.bind(key.service, at: 2)
-            bucketInsert.bind(s.minute, at: 3)
-            bucketInsert.bind(importID, at: 4)
-            if s.zero > 0 {
-                bucketInsert.bind(Int64(LatencyHistogram.zeroBucket), at: 5)
-                bucketInsert.bind(Int64(s.zero), at: 6)
-                try bucketInsert.run()
-            }
-            for (offset, count) in s.counts.enumerated() where count > 0 {
-                bucketInsert.bind(Int64(s.base + offset), at: 5)
-                bucketInsert.bind(Int64(count), at: 6)
-                try bucketInsert.run()
-            }
+            var pairs: [(bucket: Int, count: Int64)] = s.zero > 0 ? [(LatencyHistogram.zeroBucket, Int64(s.zero))] : []
+            pairs.append(contentsOf: s.counts.enumerated().lazy.map { (bucket: s.base + $0.offset, count: Int64($0.element)) })
+            try writer.write(
+                key, minute: s.minute,
+                figures: .init(requests: s.requests, timed: s.timed, errors: s.errors, sum: s.sum, min: s.min, max: s.max),
+                buckets: pairs)
         }
     }
 }
@@ -358,11 +329,13 @@ final class HalfResult: @unchecked Sendable {
     var structureFailure: (line: Int, column: Int, message: String)?
     var needsGeneralParser = false
     var endedInsideQuotes = false
+    /// Whether the scan stopped because the import was cancelled.
+    var cancelled = false
 
     /// Scans the lines in `range` (which starts at a line start).
     func scan(
         base: UnsafeRawPointer?, range: Range<Int>, layout: FastJTLParser.Layout, labels: LabelMap,
-        startsInsideQuotes: Bool = false
+        cancellation: ImportCancellation? = nil, startsInsideQuotes: Bool = false
     ) {
         guard let base, !range.isEmpty else { return }
         let p = base.assumingMemoryBound(to: UInt8.self)
@@ -527,6 +500,10 @@ final class HalfResult: @unchecked Sendable {
                 let upTo = position - position % 4096
                 madvise(UnsafeMutableRawPointer(mutating: p + released), upTo - released, MADV_DONTNEED)
                 released = upTo
+                if let cancellation, cancellation.isCancelled {
+                    cancelled = true
+                    return
+                }
             }
             histograms.slots[lastSlot].requests += 1
             if isError { histograms.slots[lastSlot].errors += 1 }

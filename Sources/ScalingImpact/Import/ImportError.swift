@@ -10,6 +10,9 @@ public struct ImportError: Error, Equatable, Sendable, CustomStringConvertible {
         case unreadable
         /// The command was used wrongly (missing --environment, unknown format).
         case usage
+        /// The file's content turned out to be imported already while it was being read (see
+        /// ``ImportCancellation``); the importer reports it as already imported, never as an error.
+        case alreadyImported
     }
 
     /// The kind of problem.

@@ -1,4 +1,3 @@
-import Crypto
 import Foundation
 
 /// Options for one import.
@@ -92,6 +91,8 @@ public struct Importer {
     let database: Database
     let configuration: Configuration
     let mapper: Mapper
+    /// Files at least this many bytes are hashed while they are parsed (tests lower it).
+    var concurrentHashThreshold = Importer.concurrentHashSize
 
     /// Creates an importer writing to `database`.
     public init(database: Database, configuration: Configuration) {
@@ -159,52 +160,65 @@ public struct Importer {
                 hint: "use one of: \(configuration.services.map(\.name).joined(separator: ", "))")
         }
         if path == "-" { return try importStandardInput(options: options, displayPath: displayPath ?? "-") }
-        let sha = try Self.sha256(path: path)
-        let format = try options.format ?? detectFormat(path: path)
+        // A large file is hashed on a thread of its own while it is parsed; a small one first,
+        // so that re-importing a folder of small exports skips each file after a quick hash.
+        let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
+        var sha: String
+        var knownHashes: Set<String> = []
+        let hashing: ContentHash?
+        if size >= concurrentHashThreshold {
+            try database.cachedStatement("SELECT sha256 FROM imports").forEachRow { knownHashes.insert($0.string(0)) }
+            hashing = ContentHash(path: path, known: knownHashes)
+            sha = ""
+        } else {
+            hashing = nil
+            sha = try ContentHash.sha256(path: path)
+        }
+        let format: ImportFormat
+        do {
+            format = try options.format ?? detectFormat(path: path)
+        } catch {
+            // Wait for the hash thread: it reads the file, which the caller may delete next.
+            if let hashing, knownHashes.contains(try hashing.value()) {
+                return ImportSummary(path: displayPath ?? path, format: .jmeterJTL, sha256: try hashing.value(), wasAlreadyImported: true)
+            }
+            throw error
+        }
         var summary = ImportSummary(path: displayPath ?? path, format: format, sha256: sha, wasAlreadyImported: false)
-        let existing = try database.cachedStatement("SELECT id FROM imports WHERE sha256 = ?").query([.text(sha)])
-        if !existing.isEmpty {
-            summary.wasAlreadyImported = true
-            return summary
+        if hashing == nil {
+            let existing = try database.cachedStatement("SELECT id FROM imports WHERE sha256 = ?").query([.text(sha)])
+            if !existing.isEmpty {
+                summary.wasAlreadyImported = true
+                return summary
+            }
         }
         var sink = FactSink()
         var problems = RowProblems()
         let context = ParseContext(path: path, options: options, mapper: mapper)
-        switch format {
-        case .jmeterJTL:
-            try JMeterJTLParser.parse(context, sink: &sink, summary: &summary, problems: &problems)
-        case .jmeterXML:
-            try JMeterXMLParser.parse(context, sink: &sink, summary: &summary, problems: &problems)
-        case .albAccessLog:
-            try ALBLogParser.parse(context, sink: &sink, summary: &summary, problems: &problems)
-        case .k6CSV:
-            try K6Parser.parse(context, sink: &sink, summary: &summary, problems: &problems)
-        case .locustStatsHistory:
-            try LocustParser.parseStatsHistory(context, sink: &sink, summary: &summary, problems: &problems)
-        case .locustStats, .locustFailures:
-            try LocustParser.parseSummary(context, sink: &sink, summary: &summary, problems: &problems)
-        case .cloudWatchGetMetricData:
-            try CloudWatchParser.parseGetMetricData(context, sink: &sink, summary: &summary, problems: &problems)
-        case .curLegacy:
-            try CURParser.parseLegacy(context, sink: &sink, summary: &summary, problems: &problems)
-        case .curSnakeCase:
-            try CURParser.parseSnakeCase(context, sink: &sink, summary: &summary, problems: &problems)
-        case .focus:
-            try FOCUSParser.parse(context, sink: &sink, summary: &summary, problems: &problems)
-        case .cloudWatchGetMetricStatistics:
-            try CloudWatchParser.parseGetMetricStatistics(context, sink: &sink, summary: &summary, problems: &problems)
-        case .metricsCSV:
-            try TidyMetricsParser.parse(context, sink: &sink, summary: &summary, problems: &problems)
-        case .scalingActivities:
-            try ScalingEventsParser.parseScalingActivities(context, sink: &sink, summary: &summary, problems: &problems)
-        case .ecsServiceEvents:
-            try ScalingEventsParser.parseServiceEvents(context, sink: &sink, summary: &summary, problems: &problems)
-        case .curManifest:
-            try CURManifestParser.parse(context, sink: &sink, summary: &summary, problems: &problems)
-        case .athenaLatency:
-            try AthenaResultParser.parseLatency(context, sink: &sink, summary: &summary, problems: &problems)
-        case .athenaCost:
-            try AthenaResultParser.parseCost(context, sink: &sink, summary: &summary, problems: &problems)
+        do {
+            let parsed = ImportCancellation.$current.withValue(hashing?.cancellation) { () -> Result<Void, ImportError> in
+                do throws(ImportError) {
+                    try Self.parse(format, context, sink: &sink, summary: &summary, problems: &problems)
+                    return .success(())
+                } catch {
+                    return .failure(error)
+                }
+            }
+            try parsed.get()
+            if let hashing { sha = try hashing.value() }
+        } catch {
+            // A file imported before is "already imported", even when it also fails to parse.
+            if let hashing, knownHashes.contains(try hashing.value()) {
+                summary.sha256 = try hashing.value()
+                summary.wasAlreadyImported = true
+                return summary
+            }
+            throw error
+        }
+        summary.sha256 = sha
+        if knownHashes.contains(sha) {
+            summary.wasAlreadyImported = true
+            return summary
         }
         summary.rowsRejected = problems.count
         summary.problems = problems.listed
@@ -251,7 +265,6 @@ public struct Importer {
             ])
             let importID = database.lastInsertRowID
             try sink.write(to: database, importID: importID)
-            try LatencyOverlap.recordPeriods(of: sink, importID: importID, database: database)
             return false
         }
         if storedMeanwhile {
@@ -262,6 +275,52 @@ public struct Importer {
         overlap.apply(to: &summary)
         latencyOverlap.apply(to: &summary)
         return summary
+    }
+
+    /// Files at least this large are hashed while they are parsed (see ``ContentHash``).
+    static let concurrentHashSize = 32 << 20
+
+    /// Parses `context.path` as `format` into `sink`.
+    static func parse(
+        _ format: ImportFormat, _ context: ParseContext, sink: inout FactSink, summary: inout ImportSummary,
+        problems: inout RowProblems
+    ) throws(ImportError) {
+        switch format {
+        case .jmeterJTL:
+            try JMeterJTLParser.parse(context, sink: &sink, summary: &summary, problems: &problems)
+        case .jmeterXML:
+            try JMeterXMLParser.parse(context, sink: &sink, summary: &summary, problems: &problems)
+        case .albAccessLog:
+            try ALBLogParser.parse(context, sink: &sink, summary: &summary, problems: &problems)
+        case .k6CSV:
+            try K6Parser.parse(context, sink: &sink, summary: &summary, problems: &problems)
+        case .locustStatsHistory:
+            try LocustParser.parseStatsHistory(context, sink: &sink, summary: &summary, problems: &problems)
+        case .locustStats, .locustFailures:
+            try LocustParser.parseSummary(context, sink: &sink, summary: &summary, problems: &problems)
+        case .cloudWatchGetMetricData:
+            try CloudWatchParser.parseGetMetricData(context, sink: &sink, summary: &summary, problems: &problems)
+        case .curLegacy:
+            try CURParser.parseLegacy(context, sink: &sink, summary: &summary, problems: &problems)
+        case .curSnakeCase:
+            try CURParser.parseSnakeCase(context, sink: &sink, summary: &summary, problems: &problems)
+        case .focus:
+            try FOCUSParser.parse(context, sink: &sink, summary: &summary, problems: &problems)
+        case .cloudWatchGetMetricStatistics:
+            try CloudWatchParser.parseGetMetricStatistics(context, sink: &sink, summary: &summary, problems: &problems)
+        case .metricsCSV:
+            try TidyMetricsParser.parse(context, sink: &sink, summary: &summary, problems: &problems)
+        case .scalingActivities:
+            try ScalingEventsParser.parseScalingActivities(context, sink: &sink, summary: &summary, problems: &problems)
+        case .ecsServiceEvents:
+            try ScalingEventsParser.parseServiceEvents(context, sink: &sink, summary: &summary, problems: &problems)
+        case .curManifest:
+            try CURManifestParser.parse(context, sink: &sink, summary: &summary, problems: &problems)
+        case .athenaLatency:
+            try AthenaResultParser.parseLatency(context, sink: &sink, summary: &summary, problems: &problems)
+        case .athenaCost:
+            try AthenaResultParser.parseCost(context, sink: &sink, summary: &summary, problems: &problems)
+        }
     }
 
     /// Imports standard input: buffered to a private temporary file first, because the content's
@@ -322,26 +381,6 @@ public struct Importer {
                 hint: "name it with --format (\(ImportFormat.allCases.map(\.rawValue).joined(separator: ", ")))")
         }
         return format
-    }
-
-    /// Hex SHA-256 of the file's bytes as stored (compressed files are hashed compressed).
-    static func sha256(path: String) throws(ImportError) -> String {
-        guard let handle = FileHandle(forReadingAtPath: path) else {
-            throw ImportError(.unreadable, path: path, message: "cannot open the file", hint: "check the path and its permissions")
-        }
-        defer { try? handle.close() }
-        var hasher = SHA256()
-        while true {
-            let chunk: Data
-            do {
-                chunk = try handle.read(upToCount: 1 << 20) ?? Data()
-            } catch {
-                throw ImportError(.unreadable, path: path, message: "cannot read the file: \(error.localizedDescription)")
-            }
-            if chunk.isEmpty { break }
-            hasher.update(data: chunk)
-        }
-        return hasher.finalize().map { String(format: "%02x", $0) }.joined()
     }
 }
 

@@ -109,6 +109,48 @@ public enum Migrations {
         -- (environment, service, minute), and deleting a whole import scans it (rare).
         DROP INDEX IF EXISTS latency_buckets_by_import;
         """,
+        """
+        -- Version 4: a minute's bucket counts move into its latency_minutes row, as a JSON object
+        -- {"bucket": count, ...}. A row per bucket made SQLite's B-tree the cost of every import
+        -- (about 500,000 rows per million requests) and of every report; a minute's histogram is
+        -- always read whole. latency_buckets stays, as a view, for queries by hand.
+        CREATE TABLE latency_minutes_v4 (
+            environment   TEXT    NOT NULL,
+            service       TEXT    NOT NULL,
+            minute        INTEGER NOT NULL,  -- UTC seconds at the start of the period
+            import_id     INTEGER NOT NULL REFERENCES imports(id) ON DELETE CASCADE,
+            period_s      INTEGER NOT NULL DEFAULT 60,  -- 60, or 3600 for an hour-grain Athena result
+            request_count INTEGER NOT NULL,  -- every request, with or without a latency
+            timed_count   INTEGER NOT NULL,  -- requests with a latency (those in the buckets)
+            error_5xx     INTEGER NOT NULL,  -- 5xx responses and requests that never got a response
+            sum_ms        REAL    NOT NULL,
+            min_ms        REAL,
+            max_ms        REAL,
+            -- Log-spaced bucket counts as a JSON object, keys in ascending order: bucket k holds
+            -- latencies x (ms) with ceil(ln(x)/ln(γ)) = k, γ = 1.005/0.995; k = -1000000 is the
+            -- zero bucket (x <= 0.001 ms). The counts add up to timed_count.
+            buckets       TEXT    NOT NULL DEFAULT '{}',
+            PRIMARY KEY (environment, service, minute, import_id)
+        ) WITHOUT ROWID;
+        INSERT INTO latency_minutes_v4
+        SELECT m.environment, m.service, m.minute, m.import_id, m.period_s, m.request_count, m.timed_count,
+               m.error_5xx, m.sum_ms, m.min_ms, m.max_ms,
+               COALESCE((SELECT json_group_object(CAST(o.bucket AS TEXT), o.count)
+                         FROM (SELECT bucket, count FROM latency_buckets b
+                               WHERE b.environment = m.environment AND b.service = m.service
+                                 AND b.minute = m.minute AND b.import_id = m.import_id
+                               ORDER BY bucket) AS o), '{}')
+        FROM latency_minutes AS m;
+        DROP TABLE latency_buckets;
+        DROP TABLE latency_minutes;
+        ALTER TABLE latency_minutes_v4 RENAME TO latency_minutes;
+        CREATE INDEX latency_minutes_by_import ON latency_minutes(import_id);
+
+        -- One row per (environment, service, minute, import, bucket), expanded from latency_minutes.buckets.
+        CREATE VIEW latency_buckets AS
+        SELECT m.environment, m.service, m.minute, m.import_id, CAST(j.key AS INTEGER) AS bucket, j.value AS count
+        FROM latency_minutes AS m, json_each(m.buckets) AS j;
+        """,
     ]
 
     /// The schema version this build writes.

@@ -70,6 +70,15 @@ public final class Statement {
         sqlite3_bind_text(handle, index, value, -1, Self.transient)
     }
 
+    /// Binds UTF-8 bytes as text (SQLite copies them).
+    public func bind(utf8 bytes: [UInt8], at index: Int32) {
+        bytes.withUnsafeBufferPointer { buffer in
+            _ = buffer.withMemoryRebound(to: CChar.self) { chars in
+                sqlite3_bind_text(handle, index, chars.baseAddress, Int32(chars.count), Self.transient)
+            }
+        }
+    }
+
     /// Runs a statement that returns no rows.
     public func run(_ values: [SQLValue] = []) throws(StorageError) {
         sqlite3_reset(handle)
@@ -131,6 +140,13 @@ public final class Statement {
         public func string(_ index: Int) -> String {
             guard let text = sqlite3_column_text(handle, Int32(index)) else { return "" }
             return String(cString: text)
+        }
+
+        /// Calls `body` with the text of the column at 0-based `index` as UTF-8 bytes, without copying them.
+        public func withUTF8<T>(_ index: Int, _ body: (UnsafeBufferPointer<UInt8>) -> T) -> T {
+            let text = sqlite3_column_text(handle, Int32(index))
+            let count = Int(sqlite3_column_bytes(handle, Int32(index)))
+            return body(UnsafeBufferPointer(start: text, count: text == nil ? 0 : count))
         }
 
         /// Whether the column at 0-based `index` is NULL.

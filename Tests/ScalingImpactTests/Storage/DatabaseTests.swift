@@ -5,7 +5,7 @@ import Testing
 
 @Suite struct DatabaseTests {
     static let schemaTables = [
-        "imports", "latency_buckets", "latency_minutes", "metric_points", "scaling_events", "usage_cost",
+        "imports", "latency_minutes", "metric_points", "scaling_events", "usage_cost",
     ]
 
     func tableNames(_ database: Database) throws -> [String] {
