@@ -60,6 +60,9 @@ public struct AnalysisResult: Sendable {
     public var configuration: Configuration
     /// Difference-in-differences estimates against environments not yet changed, in rollout order.
     public var controls: [ControlComparison] = []
+    /// The facts read from the database, when the analysis read them (``Analyzer/analyze(database:)``):
+    /// they cover the reports' hours too, so that the reports need not read them again.
+    public var facts: Facts?
 
     /// The row for (environment, service, metric).
     public func row(_ environment: String, _ service: String, _ metric: String) -> MetricRow? {
@@ -97,12 +100,16 @@ public struct Analyzer: Sendable {
 
     /// Loads the facts from `database` and analyses them.
     public func analyze(database: Database) throws(StorageError) -> AnalysisResult {
-        let range = self.range
+        // The analysis range and the reports' hours: one read serves both.
+        let reports = TimeSeries.loadRange(configuration)
+        let range = TimeWindow(start: min(self.range.start, reports.start), end: max(self.range.end, reports.end))
         // One read transaction: every query sees the same snapshot while an import commits.
         let facts = try database.readTransaction { () throws(StorageError) in
             try Facts.load(from: database, start: range.start, end: range.end)
         }
-        return analyze(facts: facts)
+        var result = analyze(facts: facts)
+        result.facts = facts
+        return result
     }
 
     /// One series' figures over `window`.

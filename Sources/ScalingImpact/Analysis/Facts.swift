@@ -189,60 +189,74 @@ public struct Facts: Sendable {
     /// bucket counts gather in a dense array (a hash table update per stored bucket would cost
     /// more than the whole read), becoming one histogram when the hour ends.
     static func loadLatency(into facts: inout Facts, from database: Database, start: Int64, end: Int64) throws(StorageError) {
-        var key: ServiceKey?
-        var environmentBytes: [UInt8] = []
-        var serviceBytes: [UInt8] = []
-        var hour = Int64.min
-        var requests: Int64 = 0
-        var errors: Int64 = 0
-        var histogram = LatencyHistogram()
-        var dense = DenseBuckets()
-        func flush() {
-            guard let key, hour != .min else { return }
-            dense.drain { histogram.add(bucket: $0, count: $1) }
-            facts.series[key, default: SeriesFacts()].requestsByHour[hour, default: (0, 0)].requests += requests
-            facts.series[key, default: SeriesFacts()].requestsByHour[hour, default: (0, 0)].errors += errors
-            if let earlier = facts.series[key]?.latencyByHour[hour] { histogram.merge(earlier) }
-            facts.series[key]?.latencyByHour[hour] = histogram
-            requests = 0
-            errors = 0
-            histogram = LatencyHistogram()
-        }
-        var failure: StorageError?
-        try database.cachedStatement(
+        let statement = try database.cachedStatement(
             """
             SELECT environment, service, minute, request_count, error_5xx, timed_count, sum_ms, min_ms, max_ms, buckets,
                    import_id
             FROM latency_minutes WHERE minute >= ? AND minute < ? ORDER BY environment, service, minute
-            """
-        ).forEachRow([.integer(start), .integer(end)]) { row in
-            guard failure == nil else { return }
-            let sameEnvironment = row.withUTF8(0) { $0.elementsEqual(environmentBytes) }
-            let sameService = row.withUTF8(1) { $0.elementsEqual(serviceBytes) }
-            let rowHour = row.int(2) - ((row.int(2) % 3600) + 3600) % 3600
-            if !(sameEnvironment && sameService) || rowHour != hour || key == nil {
-                flush()
-                if !(sameEnvironment && sameService) || key == nil {
+            """)
+        try statement.begin([.integer(start), .integer(end)])
+        var hour = HourOfLatency()
+        var environmentBytes: [UInt8] = []
+        var serviceBytes: [UInt8] = []
+        while let row = try statement.step() {
+            let sameSeries =
+                hour.key != nil && row.withUTF8(0) { $0.elementsEqual(environmentBytes) }
+                && row.withUTF8(1) { $0.elementsEqual(serviceBytes) }
+            let minute = row.int(2)
+            let rowHour = minute - ((minute % 3600) + 3600) % 3600
+            if !sameSeries || rowHour != hour.start {
+                hour.flush(into: &facts)
+                if !sameSeries {
                     environmentBytes = row.withUTF8(0) { Array($0) }
                     serviceBytes = row.withUTF8(1) { Array($0) }
-                    key = ServiceKey(environment: row.string(0), service: row.string(1))
+                    hour.key = ServiceKey(environment: row.string(0), service: row.string(1))
                 }
-                hour = rowHour
+                hour.start = rowHour
             }
-            requests += row.int(3)
-            errors += row.int(4)
-            histogram.addSummary(count: row.int(5), sum: row.double(6), min: row.optionalDouble(7), max: row.optionalDouble(8))
-            let valid = row.withUTF8(9) { BucketCountsJSON.decode($0) { dense.add(bucket: $0, count: $1) } }
-            if !valid {
-                failure = StorageError(
+            hour.requests += row.int(3)
+            hour.errors += row.int(4)
+            hour.histogram.addSummary(count: row.int(5), sum: row.double(6), min: row.optionalDouble(7), max: row.optionalDouble(8))
+            let valid = row.withUTF8(9) { text in
+                BucketCountsJSON.decode(text) { bucket, count in hour.buckets.add(bucket: bucket, count: count) }
+            }
+            guard valid else {
+                let text = row.withUTF8(9) { String(decoding: $0.prefix(60), as: UTF8.self) }
+                let failure = StorageError(
                     resultCode: 0,
-                    message: "latency_minutes.buckets of \(row.string(0))/\(row.string(1)) at minute \(row.int(2)) is not a "
-                        + "JSON object of bucket counts: \(row.withUTF8(9) { String(decoding: $0.prefix(60), as: UTF8.self) })",
+                    message: "latency_minutes.buckets of \(row.string(0))/\(row.string(1)) at minute \(minute) is not a "
+                        + "JSON object of bucket counts: \(text)",
                     hint: "re-import the file that wrote it (imports.id \(row.int(10)))")
+                statement.reset()
+                throw failure
             }
         }
-        if let failure { throw failure }
-        flush()
+        hour.flush(into: &facts)
+    }
+
+    /// One series' hour being read by ``loadLatency(into:from:start:end:)``.
+    struct HourOfLatency {
+        var key: ServiceKey?
+        var start = Int64.min
+        var requests: Int64 = 0
+        var errors: Int64 = 0
+        var histogram = LatencyHistogram()
+        var buckets = DenseBuckets()
+
+        /// Adds the hour to `facts` and starts an empty one.
+        mutating func flush(into facts: inout Facts) {
+            guard let key, start != .min else { return }
+            buckets.drain { histogram.add(bucket: $0, count: $1) }
+            var series = facts.series.removeValue(forKey: key) ?? SeriesFacts()
+            let earlier = series.requestsByHour[start] ?? (0, 0)
+            series.requestsByHour[start] = (earlier.requests + requests, earlier.errors + errors)
+            if let stored = series.latencyByHour[start] { histogram.merge(stored) }
+            series.latencyByHour[start] = histogram
+            facts.series[key] = series
+            requests = 0
+            errors = 0
+            histogram = LatencyHistogram()
+        }
     }
 
     static func finestPeriod(_ points: [SeriesFacts.Point]) -> [SeriesFacts.Point] {

@@ -150,8 +150,9 @@ public struct TimeSeries: Sendable {
         }
         for (hour, histogram) in facts.latencyByHour where histogram.count > 0 {
             guard let h = index(hour) else { continue }
-            hours[h].latencyP95Ms = histogram.quantile(0.95)
-            hours[h].latencyP99Ms = histogram.quantile(0.99)
+            let tail = histogram.quantiles([0.95, 0.99])
+            hours[h].latencyP95Ms = tail?[0]
+            hours[h].latencyP99Ms = tail?[1]
         }
         for (hour, cost) in facts.billedCostByHour {
             guard let h = index(hour) else { continue }

@@ -81,27 +81,61 @@ public struct LatencyHistogram: Equatable, Sendable {
     /// representative (clamped to the exact min and max) and interpolated linearly, so the result
     /// is within α = 0.5% of `numpy.percentile(values, 100q)`.
     public func quantile(_ q: Double) -> Double? {
-        let total = buckets.values.reduce(0, +)
+        quantiles([q])?.first
+    }
+
+    /// Several quantiles (each as ``quantile(_:)``) from one ordering of the buckets; nil when empty.
+    public func quantiles(_ qs: [Double]) -> [Double]? {
+        let ordered = orderedBuckets()
+        var total: Int64 = 0
+        for pair in ordered { total += pair.value }
         guard total > 0 else { return nil }
-        let h = q * Double(total - 1)
-        let lowRank = Int64(h.rounded(.down))
-        let highRank = Swift.min(lowRank + 1, total - 1)
-        let fraction = h - Double(lowRank)
-        var low: Double?
-        var high: Double?
-        var seen: Int64 = 0
-        for key in buckets.keys.sorted() {
-            guard let c = buckets[key] else { continue }
-            let next = seen + c
-            if low == nil && lowRank < next { low = clamp(Self.representative(of: key)) }
-            if highRank < next {
-                high = clamp(Self.representative(of: key))
-                break
+        var results: [Double] = []
+        results.reserveCapacity(qs.count)
+        for q in qs {
+            let h = q * Double(total - 1)
+            let lowRank = Int64(h.rounded(.down))
+            let highRank = Swift.min(lowRank + 1, total - 1)
+            let fraction = h - Double(lowRank)
+            var low: Double?
+            var high: Double?
+            var seen: Int64 = 0
+            for (key, c) in ordered {
+                let next = seen + c
+                if low == nil && lowRank < next { low = clamp(Self.representative(of: key)) }
+                if highRank < next {
+                    high = clamp(Self.representative(of: key))
+                    break
+                }
+                seen = next
             }
-            seen = next
+            guard let low, let high else { return nil }
+            results.append(low + fraction * (high - low))
         }
-        guard let low, let high else { return nil }
-        return low + fraction * (high - low)
+        return results
+    }
+
+    /// The (bucket, count) pairs in ascending bucket order. Buckets of one series sit in a
+    /// narrow band of indices, so they are usually placed by index in a flat array (linear time)
+    /// rather than sorted; a histogram spread wide falls back to sorting.
+    func orderedBuckets() -> [(key: Int, value: Int64)] {
+        var low = Int.max
+        var high = Int.min
+        for key in buckets.keys where key != Self.zeroBucket {
+            if key < low { low = key }
+            if key > high { high = key }
+        }
+        guard low <= high, high - low < 8 * buckets.count + 64 else { return buckets.sorted { $0.key < $1.key } }
+        var dense = [Int64](repeating: 0, count: high - low + 1)
+        var zero: Int64 = 0
+        for (key, count) in buckets {
+            if key == Self.zeroBucket { zero += count } else { dense[key - low] += count }
+        }
+        var ordered: [(key: Int, value: Int64)] = []
+        ordered.reserveCapacity(buckets.count)
+        if zero > 0 { ordered.append((Self.zeroBucket, zero)) }
+        for (offset, count) in dense.enumerated() where count > 0 { ordered.append((low + offset, count)) }
+        return ordered
     }
 
     private func clamp(_ value: Double) -> Double {

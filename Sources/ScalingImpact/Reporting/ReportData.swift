@@ -17,6 +17,13 @@ public struct ReportData: Sendable {
         self.scalingEvents = scalingEvents
     }
 
+    /// The hourly series: from the analysis' facts when it kept them, so that one read of the
+    /// database serves both, else read from `database`.
+    static func hourlySeries(_ result: AnalysisResult, _ database: Database) throws(StorageError) -> TimeSeries {
+        if let facts = result.facts { return TimeSeries(facts: facts, configuration: result.configuration) }
+        return try TimeSeries.load(from: database, configuration: result.configuration)
+    }
+
     /// Loads what the reports need besides `result` from `database`.
     public static func load(_ result: AnalysisResult, from database: Database) throws(StorageError) -> ReportData {
         let configuration = result.configuration
@@ -24,7 +31,7 @@ public struct ReportData: Sendable {
         // One snapshot for everything read here, while an import may be committing.
         let (timeSeries, activities, imports) = try database.readTransaction { () throws(StorageError) in
             (
-                try TimeSeries.load(from: database, configuration: configuration),
+                try Self.hourlySeries(result, database),
                 try ScalingActivity.load(from: database, start: range.start, end: range.end),
                 try ImportRecord.all(in: database)
             )

@@ -118,7 +118,25 @@ public final class Statement {
         }
     }
 
-    /// A result row, valid only inside the `forEachRow` callback that received it.
+    /// Resets the statement and binds `values`, to read its rows with ``step()``.
+    public func begin(_ values: [SQLValue] = []) throws(StorageError) {
+        sqlite3_reset(handle)
+        if !values.isEmpty { try bind(values) }
+    }
+
+    /// The next row after ``begin(_:)``, valid until the next call; nil (and reset) after the last.
+    ///
+    /// A loop over `step()` keeps its state in local variables, where a `forEachRow` callback
+    /// would capture them (and pay an exclusivity check per access) on the hottest read paths.
+    public func step() throws(StorageError) -> Row? {
+        let code = sqlite3_step(handle)
+        if code == SQLITE_ROW { return Row(handle: handle) }
+        sqlite3_reset(handle)
+        if code == SQLITE_DONE { return nil }
+        throw StorageError(resultCode: code, message: database.lastErrorMessage, sql: sql, hint: Database.hint(for: code))
+    }
+
+    /// A result row, valid only inside the `forEachRow` callback that received it (or until the next ``step()``).
     public struct Row {
         let handle: OpaquePointer
 
