@@ -29,8 +29,13 @@ summary="$data/summary.txt"
 measure() {
     local name=$1 rows=$2 bytes=$3
     shift 3
-    local out
-    out=$( { /usr/bin/time -f "%e %M" "$@" >/dev/null 2>/dev/null; } 2>&1 | tail -1)
+    local out status=0
+    /usr/bin/time -o "$data/time.out" -f "%e %M" "$@" >/dev/null 2>"$data/stderr.out" || status=$?
+    if [ "$status" -ne 0 ]; then
+        echo "$name failed (exit $status):" >&2
+        tail -5 "$data/stderr.out" >&2
+    fi
+    out=$(tail -1 "$data/time.out")
     local secs=${out% *} kb=${out#* }
     awk -v n="$name" -v s="$secs" -v kb="$kb" -v r="$rows" -v b="$bytes" 'BEGIN {
         if (s <= 0) s = 0.01
@@ -42,7 +47,7 @@ measure() {
 # target TEXT VALUE OP LIMIT: records one target line for the summary (OP is <= or >=).
 target() {
     awk -v t="$1" -v v="$2" -v op="$3" -v l="$4" 'BEGIN {
-        ok = (op == "<=") ? (v <= l) : (v >= l)
+        ok = (v ~ /^[0-9.e+-]+$/) && ((op == "<=") ? (v + 0 <= l + 0) : (v + 0 >= l + 0))
         printf "%-58s %8.2f  (target %s %s)  %s\n", t, v, op, l, ok ? "met" : "MISSED" }' >> "$summary"
 }
 
