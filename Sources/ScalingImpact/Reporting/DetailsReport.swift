@@ -182,7 +182,7 @@ public enum DetailsReport {
         md += "when the interval lies above zero (WARN when it does not: over budget, but not distinguishable from no change), "
         md += "WARN within \(Format.number(c.costWarnMarginPct)) points of it. Cost per million requests and task-hours per 1,000 requests show "
         md += "whether cost moved with traffic; `cost_monthly_usd` is each window's cost per day × \(Format.number(Analyzer.daysPerMonth)). "
-        md += "Where billed and modelled cost differ by more than \(Format.pct(c.costModelTolerancePct)), the modelled row's reason warns (prices or task sizes). The summary's monthly figure is the overall (`*`, `*`) `cost_monthly_usd` delta.\n"
+        md += "Where billed and modelled cost differ by more than \(Format.pct(c.costModelTolerancePct)), the modelled row's reason warns (prices or task sizes). The summary's monthly figure is the change of the daily run rate × \(Format.number(SummaryReport.daysPerMonth)) days.\n"
         md += "- **Tasks**: time-weighted mean of CloudWatch `RunningTaskCount`; task-hours = mean × window hours; P95 over the datapoints. "
         md += "WARN when the change of the mean is outside \(Format.signedPct(c.taskBandLowPct))..\(Format.signedPct(c.taskBandHighPct)).\n"
         md += "- **Scaling**: a scale event is a change of the desired task count (`DesiredTaskCount`, else `RunningTaskCount`) between consecutive datapoints; "

@@ -117,6 +117,9 @@ public enum SummaryReport {
         return names.dropLast().joined(separator: ", ") + " and " + (names.last ?? "")
     }
 
+    /// Average days in a month, for monthly run rates.
+    static let daysPerMonth = 30.44
+
     /// Before and after cost per day summed over environments, each from its own windows' lengths.
     static func dailyCost(_ result: AnalysisResult) -> (before: Double, after: Double)? {
         var before = 0.0
@@ -131,10 +134,9 @@ public enum SummaryReport {
         return result.windows.isEmpty ? nil : (before, after)
     }
 
-    /// Monthly change of the run rate, USD: the overall `cost_monthly_usd` row's delta, so that
-    /// the summary and `metrics.csv` state one figure.
+    /// Monthly change of the run rate, USD: Σ over environments of (after − before) per day × 30.44.
     static func monthlyChange(_ result: AnalysisResult) -> Double? {
-        result.row("*", "*", "cost_monthly_usd")?.delta
+        dailyCost(result).map { ($0.after - $0.before) * daysPerMonth }
     }
 
     static func money(_ value: Double) -> String {
