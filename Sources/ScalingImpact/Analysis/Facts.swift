@@ -1,3 +1,5 @@
+import Foundation
+
 /// The stored facts of one (environment, service) over an analysis range, hour by hour.
 public struct SeriesFacts: Sendable {
     /// A metric datapoint.
@@ -185,53 +187,103 @@ public struct Facts: Sendable {
         return facts
     }
 
-    /// Reads `latency_minutes` in key order and adds each series' minutes up per hour. An hour's
-    /// bucket counts gather in a dense array (a hash table update per stored bucket would cost
-    /// more than the whole read), becoming one histogram when the hour ends.
+    /// Reads `latency_minutes` series by series, in key order, adding minutes up per hour. An
+    /// hour's bucket counts gather in a dense array (a hash table update per stored bucket would
+    /// cost more than the whole read), becoming one histogram when the hour ends.
+    ///
+    /// On a database file, a second connection reads every other series on another core, when it
+    /// sees the same snapshot as `database` (the same imports); otherwise `database` reads them all.
     static func loadLatency(into facts: inout Facts, from database: Database, start: Int64, end: Int64) throws(StorageError) {
-        let statement = try database.cachedStatement(
-            """
-            SELECT environment, service, minute, request_count, error_5xx, timed_count, sum_ms, min_ms, max_ms, buckets,
-                   import_id
-            FROM latency_minutes WHERE minute >= ? AND minute < ? ORDER BY environment, service, minute
-            """)
-        try statement.begin([.integer(start), .integer(end)])
-        var hour = HourOfLatency()
-        var environmentBytes: [UInt8] = []
-        var serviceBytes: [UInt8] = []
-        while let row = try statement.step() {
-            let sameSeries =
-                hour.key != nil && row.withUTF8(0) { $0.elementsEqual(environmentBytes) }
-                && row.withUTF8(1) { $0.elementsEqual(serviceBytes) }
-            let minute = row.int(2)
-            let rowHour = minute - ((minute % 3600) + 3600) % 3600
-            if !sameSeries || rowHour != hour.start {
-                hour.flush(into: &facts)
-                if !sameSeries {
-                    environmentBytes = row.withUTF8(0) { Array($0) }
-                    serviceBytes = row.withUTF8(1) { Array($0) }
-                    hour.key = ServiceKey(environment: row.string(0), service: row.string(1))
+        let keys = try latencySeries(in: database)
+        var mine = keys
+        var helper: LatencyHelper?
+        if keys.count >= 2 && database.path != ":memory:" {
+            let marker = try snapshotMarker(database)
+            let theirs = stride(from: 1, to: keys.count, by: 2).map { keys[$0] }
+            mine = stride(from: 0, to: keys.count, by: 2).map { keys[$0] }
+            helper = LatencyHelper(path: database.path, keys: theirs, marker: marker, start: start, end: end)
+        }
+        try readLatency(of: mine, into: &facts, from: database, start: start, end: end)
+        if let helper {
+            if let read = helper.result() {
+                for (key, series) in read.series {
+                    facts.series[key, default: SeriesFacts()].requestsByHour = series.requestsByHour
+                    facts.series[key, default: SeriesFacts()].latencyByHour = series.latencyByHour
                 }
-                hour.start = rowHour
-            }
-            hour.requests += row.int(3)
-            hour.errors += row.int(4)
-            hour.histogram.addSummary(count: row.int(5), sum: row.double(6), min: row.optionalDouble(7), max: row.optionalDouble(8))
-            let valid = row.withUTF8(9) { text in
-                BucketCountsJSON.decode(text) { bucket, count in hour.buckets.add(bucket: bucket, count: count) }
-            }
-            guard valid else {
-                let text = row.withUTF8(9) { String(decoding: $0.prefix(60), as: UTF8.self) }
-                let failure = StorageError(
-                    resultCode: 0,
-                    message: "latency_minutes.buckets of \(row.string(0))/\(row.string(1)) at minute \(minute) is not a "
-                        + "JSON object of bucket counts: \(text)",
-                    hint: "re-import the file that wrote it (imports.id \(row.int(10)))")
-                statement.reset()
-                throw failure
+            } else {
+                try readLatency(of: helper.keys, into: &facts, from: database, start: start, end: end)
             }
         }
-        hour.flush(into: &facts)
+    }
+
+    /// The (environment, service) pairs of `latency_minutes`, found by skipping along the primary key.
+    static func latencySeries(in database: Database) throws(StorageError) -> [ServiceKey] {
+        var keys: [ServiceKey] = []
+        let first = try database.cachedStatement(
+            "SELECT environment, service FROM latency_minutes ORDER BY environment, service LIMIT 1")
+        let next = try database.cachedStatement(
+            """
+            SELECT environment, service FROM latency_minutes WHERE (environment, service) > (?, ?)
+            ORDER BY environment, service LIMIT 1
+            """)
+        try first.begin()
+        var found = try first.step().map { ServiceKey(environment: $0.string(0), service: $0.string(1)) }
+        first.reset()
+        while let key = found {
+            keys.append(key)
+            try next.begin([.text(key.environment), .text(key.service)])
+            found = try next.step().map { ServiceKey(environment: $0.string(0), service: $0.string(1)) }
+            next.reset()
+        }
+        return keys
+    }
+
+    /// What tells two connections' snapshots apart: every import adds a row to `imports`.
+    static func snapshotMarker(_ database: Database) throws(StorageError) -> [SQLValue] {
+        try database.cachedStatement(
+            "SELECT COUNT(*), COALESCE(MAX(id), 0), COALESCE(SUM(rows_accepted), 0) FROM imports"
+        ).query().first ?? []
+    }
+
+    /// Reads the latency minutes of `keys` in `[start, end)` into `facts`.
+    static func readLatency(
+        of keys: [ServiceKey], into facts: inout Facts, from database: Database, start: Int64, end: Int64
+    ) throws(StorageError) {
+        let statement = try database.cachedStatement(
+            """
+            SELECT minute, request_count, error_5xx, timed_count, sum_ms, min_ms, max_ms, buckets, import_id
+            FROM latency_minutes WHERE environment = ? AND service = ? AND minute >= ? AND minute < ? ORDER BY minute
+            """)
+        for key in keys {
+            try statement.begin([.text(key.environment), .text(key.service), .integer(start), .integer(end)])
+            var hour = HourOfLatency()
+            hour.key = key
+            while let row = try statement.step() {
+                let minute = row.int(0)
+                let rowHour = minute - ((minute % 3600) + 3600) % 3600
+                if rowHour != hour.start {
+                    hour.flush(into: &facts)
+                    hour.start = rowHour
+                }
+                hour.requests += row.int(1)
+                hour.errors += row.int(2)
+                hour.histogram.addSummary(count: row.int(3), sum: row.double(4), min: row.optionalDouble(5), max: row.optionalDouble(6))
+                let valid = row.withUTF8(7) { text in
+                    BucketCountsJSON.decode(text) { bucket, count in hour.buckets.add(bucket: bucket, count: count) }
+                }
+                guard valid else {
+                    let text = row.withUTF8(7) { String(decoding: $0.prefix(60), as: UTF8.self) }
+                    let failure = StorageError(
+                        resultCode: 0,
+                        message: "latency_minutes.buckets of \(key.environment)/\(key.service) at minute \(minute) is not a "
+                            + "JSON object of bucket counts: \(text)",
+                        hint: "re-import the file that wrote it (imports.id \(row.int(8)))")
+                    statement.reset()
+                    throw failure
+                }
+            }
+            hour.flush(into: &facts)
+        }
     }
 
     /// One series' hour being read by ``loadLatency(into:from:start:end:)``.
@@ -266,5 +318,35 @@ public struct Facts: Sendable {
         guard let first = fine.first?.ts, let last = fine.last.map({ $0.ts + $0.period }) else { return points }
         let coarse = points.filter { $0.period != finest && ($0.ts + $0.period <= first || $0.ts >= last) }
         return (fine + coarse).sorted { $0.ts < $1.ts }
+    }
+}
+
+/// Reads some series' latency minutes on a thread of its own, over a connection of its own
+/// (``Database`` is one connection per thread). Its result counts only when that connection saw
+/// the snapshot `marker` describes; any failure leaves the series to the caller's connection.
+final class LatencyHelper: @unchecked Sendable {
+    let keys: [ServiceKey]
+    private var read: Facts?
+    private let done = DispatchSemaphore(value: 0)
+
+    init(path: String, keys: [ServiceKey], marker: [SQLValue], start: Int64, end: Int64) {
+        self.keys = keys
+        let thread = Thread { [self] in
+            defer { done.signal() }
+            guard let database = try? Database(path: path, readOnly: true, migrate: false) else { return }
+            read = try? database.readTransaction { () throws(StorageError) -> Facts? in
+                guard try Facts.snapshotMarker(database) == marker else { return nil }
+                var facts = Facts()
+                try Facts.readLatency(of: keys, into: &facts, from: database, start: start, end: end)
+                return facts
+            } ?? nil
+        }
+        thread.start()
+    }
+
+    /// The facts read, or nil when the caller must read `keys` itself; waits for the thread.
+    func result() -> Facts? {
+        done.wait()
+        return read
     }
 }

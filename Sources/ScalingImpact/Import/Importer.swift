@@ -178,10 +178,9 @@ public struct Importer {
         do {
             format = try options.format ?? detectFormat(path: path)
         } catch {
-            // Wait for the hash thread: it reads the file, which the caller may delete next.
-            if let hashing, knownHashes.contains(try hashing.value()) {
-                return ImportSummary(path: displayPath ?? path, format: .jmeterJTL, sha256: try hashing.value(), wasAlreadyImported: true)
-            }
+            // Wait for the hash thread: it reads the file, which the caller may delete next. (A
+            // file whose format cannot be told was never imported, so its hash does not matter.)
+            _ = try? hashing?.value()
             throw error
         }
         var summary = ImportSummary(path: displayPath ?? path, format: format, sha256: sha, wasAlreadyImported: false)
